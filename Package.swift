@@ -1,0 +1,46 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+/// ConservAttack: ROOT ntuples in, adversarial-but-validated perturbations out.
+/// Dependencies only point down: C shims → ROOTCompression → ROOTIO; Columnar is the shared currency.
+let package = Package(
+    name: "ConservAttack",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "conservattack", targets: ["conservattack"]),
+        .library(name: "ROOTIO", targets: ["ROOTIO"]),
+        .library(name: "Columnar", targets: ["Columnar"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        .target(name: "ROOTCompression", dependencies: ["CZlib", "CDeflate", "CLZMA", "CLZ4", "CZstd"]),
+        .target(name: "Columnar"),
+        .target(name: "ROOTIO", dependencies: ["ROOTCompression", "Columnar"]),
+        .target(name: "ArrowIPC", dependencies: ["Columnar"]),
+        .target(name: "Selection", dependencies: ["Columnar"]),
+        .target(name: "Model", dependencies: ["Columnar", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Attack", dependencies: ["Columnar", "Model"]),
+        .executableTarget(name: "conservattack", dependencies: [
+            "ROOTIO", "ArrowIPC", "Selection", "Model", "Attack", "Columnar",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ROOTCompressionTests", dependencies: ["ROOTCompression"]),
+        .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
+        .testTarget(name: "ROOTIOTests", dependencies: ["ROOTIO", "ROOTCompression", "Columnar"]),
+        .testTarget(name: "ArrowIPCTests", dependencies: ["ArrowIPC", "Columnar"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Columnar", "ROOTIO"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Columnar"]),
+        .testTarget(name: "AttackTests", dependencies: ["Attack", "Model", "Columnar"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ]
+)

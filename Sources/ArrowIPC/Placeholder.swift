@@ -1,0 +1,1 @@
+// ArrowIPC: implementation lands here.

@@ -1,0 +1,1 @@
+// ROOTCompression: implementation lands here.

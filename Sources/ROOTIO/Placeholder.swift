@@ -1,0 +1,1 @@
+// ROOTIO: implementation lands here.
