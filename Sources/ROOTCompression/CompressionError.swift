@@ -31,6 +31,19 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
     /// The codec failed while compressing.
     case compressionFailed(algorithm: CompressionAlgorithm, detail: String)
 
+    /// The byte offset within the compressed object that the error points at, when it has one.
+    public var offset: Int? {
+        switch self {
+        case let .truncatedHeader(o, _), let .unknownAlgorithm(_, o), let .unsupportedOldROOTAlgorithm(o),
+             let .invalidBlockHeader(o, _), let .truncatedPayload(o, _, _), let .declaredSizeTooLarge(o, _, _),
+             let .sizeMismatch(o, _, _, _), let .checksumMismatch(o, _, _), let .corruptPayload(o, _, _),
+             let .trailingBytes(o, _):
+            return o
+        case .invalidArgument, .invalidSettings, .unsupportedForCompression, .compressionFailed:
+            return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case let .truncatedHeader(o, a):

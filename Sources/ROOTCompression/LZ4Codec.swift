@@ -25,12 +25,27 @@ enum LZ4Codec {
         let n = LZ4_decompress_safe(src.assumingMemoryBound(to: CChar.self), dst.assumingMemoryBound(to: CChar.self),
                                     Int32(data.count), Int32(output.count))
         guard n >= 0 else {
+            if let bigger = decodedSizeIfLarger(data, than: output.count) {
+                throw CompressionError.sizeMismatch(offset: blockOffset, algorithm: .lz4, declared: output.count, produced: bigger)
+            }
             throw CompressionError.corruptPayload(offset: blockOffset, algorithm: .lz4,
                                                   detail: "LZ4_decompress_safe failed near input byte \(-Int(n))")
         }
         guard Int(n) == output.count else {
             throw CompressionError.sizeMismatch(offset: blockOffset, algorithm: .lz4, declared: output.count, produced: Int(n))
         }
+    }
+
+    /// On failure, tells whether the block is valid but bigger than declared (decoding into a scratch
+    /// buffer bounded by LZ4's maximum ratio and the 24-bit block limit); nil if it is corrupt.
+    private static func decodedSizeIfLarger(_ data: UnsafeRawBufferPointer, than declared: Int) -> Int? {
+        let cap = min(ROOTBlockHeader.maxBlockSize, data.count * 255 + 16)
+        guard cap > declared, let src = data.baseAddress else { return nil }
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 16)
+        defer { scratch.deallocate() }
+        let n = LZ4_decompress_safe(src.assumingMemoryBound(to: CChar.self), scratch.assumingMemoryBound(to: CChar.self),
+                                    Int32(data.count), Int32(cap))
+        return Int(n) > declared ? Int(n) : nil
     }
 
     /// Writes checksum + LZ4 block into `output`; returns the payload size, nil when it does not fit.
