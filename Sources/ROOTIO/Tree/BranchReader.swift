@@ -1,3 +1,4 @@
+import ROOTCompression
 import Columnar
 import Dispatch
 import Foundation
@@ -85,7 +86,7 @@ struct BranchReader {
                 guard objlen <= file.limits.maxObjectBytes else {
                     throw ROOTError(.limit, "\(what): declared size \(objlen) exceeds the limit", offset: seek)
                 }
-                data = try ROOTDecompression.decompress(Array(raw[keyLength..<(keyLength + compressed)]), uncompressedSize: objlen)
+                data = try ROOTDecompressor.decompress(Array(raw[keyLength..<(keyLength + compressed)]), uncompressedSize: objlen)
             }
             var offsets: [Int]? = nil
             if objlen > border {
@@ -118,13 +119,14 @@ struct BranchReader {
                 throw ROOTError(.unsupported, "cannot read as numbers: \(interp.summary)", file: file.path, object: "branch \(b.path)")
             }
             interpretations.append(interp)
-            for loc in try baskets(of: b) where loc.entries.overlaps(range) || (range.isEmpty && false) {
+            for loc in try baskets(of: b) where loc.entries.overlaps(range) {
                 jobs.append(Job(branch: i, location: loc))
             }
         }
         var pieces = [Result<BasketDecoder.Piece, Error>?](repeating: nil, count: jobs.count)
         let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, jobs.count))
-        pieces.withUnsafeMutableBufferPointer { out in
+        pieces.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
             let work = { (w: Int) in
                 var j = w
                 while j < jobs.count {

@@ -121,7 +121,7 @@ public final class TTree: @unchecked Sendable {
 }
 
 /// Shell-style match of `*` and `?`.
-func glob(_ pattern: String, _ text: String) -> Bool {
+public func glob(_ pattern: String, _ text: String) -> Bool {
     let p = Array(pattern), t = Array(text)
     var pi = 0, ti = 0, star = -1, mark = 0
     while ti < t.count {
