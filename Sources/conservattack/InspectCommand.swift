@@ -11,6 +11,7 @@ struct InspectCommand: ParsableCommand {
 
     @Argument(help: "ROOT file to inspect.") var file: String
     @Option(name: .long, help: "Only branches matching these glob patterns.") var branches: [String] = []
+    @Flag(name: .long, help: "Also list the class layouts (TStreamerInfo) stored in the file.") var streamers = false
 
     func run() throws {
         try reportingErrors {
@@ -18,6 +19,14 @@ struct InspectCommand: ParsableCommand {
             emit("\(file)  ROOT \(f.version / 10000).\(String(format2: (f.version / 100) % 100))/\(String(format2: f.version % 100))"
                  + "  \(f.source.size) bytes  compression \(f.compression)")
             try list(f.root, file: f, depth: 0)
+            if streamers {
+                for (name, info) in try f.readStreamerInfos().sorted(by: { $0.key < $1.key }) {
+                    emit("class \(name) version \(info.classVersion)")
+                    for e in info.elements {
+                        emit("  \(e.typeName.padded(28)) \(e.name.padded(24)) type \(e.type)  \(e.title)")
+                    }
+                }
+            }
         }
     }
 

@@ -175,6 +175,9 @@ struct ObjectReader {
     /// Any TStreamerElement subclass: the common TStreamerElement part; subclass members are skipped.
     mutating func readStreamerElement(_ className: String) throws -> StreamerElement {
         let outer = try cursor.readObjectHeader(className)
+        if className == "TStreamerSTLstring" && outer.version > 1 {
+            _ = try cursor.readObjectHeader("TStreamerSTL")   // streamed member-wise: its TStreamerSTL base first
+        }
         let h = try cursor.readObjectHeader("TStreamerElement")
         let named = try cursor.readTNamed()
         let type = try cursor.read(Int32.self)
@@ -190,7 +193,7 @@ struct ObjectReader {
             for _ in 0..<5 { maxIndex.append(try cursor.read(Int32.self)) }
         }
         let typeName = try cursor.readTString()
-        try cursor.finish(h, "TStreamerElement")
+        try cursor.finish(h, "TStreamerElement \(named.name) (\(className))")
         if let end = outer.end { try cursor.seek(end) }
         return StreamerElement(elementClass: className, name: named.name, title: named.title, type: type, size: size,
                                arrayLength: arrayLength, arrayDim: arrayDim, maxIndex: maxIndex, typeName: typeName)

@@ -97,7 +97,8 @@ public final class ROOTFile: @unchecked Sendable {
     /// The class layouts stored in the file (TStreamerInfo list), read on first use.
     public lazy var streamerInfos: [String: StreamerInfo] = (try? readStreamerInfos()) ?? [:]
 
-    private func readStreamerInfos() throws -> [String: StreamerInfo] {
+    /// Reads the TStreamerInfo list (errors surface here; `streamerInfos` swallows them).
+    public func readStreamerInfos() throws -> [String: StreamerInfo] {
         guard seekInfo > 0, nbytesInfo > 0 else { return [:] }
         let key = try readKey(at: seekInfo, what: "TStreamerInfo list")
         var r = ObjectReader(try objectCursor(key))

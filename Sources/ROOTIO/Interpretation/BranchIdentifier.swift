@@ -19,7 +19,11 @@ public struct BranchIdentifier {
 
     /// Decides the interpretation of a branch.
     public func identify(_ b: BranchModel) -> Interpretation {
-        if !b.branches.isEmpty { return .container }
+        if !b.branches.isEmpty {
+            // A split TClonesArray / STL collection stores its per-entry size in the parent branch.
+            if b.className == "TBranchElement" && (b.elementType == 3 || b.elementType == 4) { return .flat(.plain(.int32)) }
+            return .container
+        }
         if b.className == "TBranchObject" { return .unsupported("TBranchObject (\(b.elementClassName))") }
         guard let leaf = b.leaves.first else { return .container }
         if b.leaves.count > 1 { return .unsupported("leaf list of \(b.leaves.count) leaves") }
@@ -170,8 +174,8 @@ public struct BranchIdentifier {
         case 4, 16: return .plain(.int64)
         case 5: return .plain(.float32)
         case 6:
-            let unsigned = element.map { $0.typeName.contains("unsigned") || $0.typeName.hasPrefix("U") } ?? false
-            return .plain(unsigned ? .uint32 : .int32)
+            // kCounter: an array size, never negative; read unsigned as uproot does, so digests agree.
+            return .plain(.uint32)
         case 8: return .plain(.float64)
         case 9: return truncatedCodec(title: element?.title ?? "", isFloat16: false)
         case 11: return .plain(.uint8)
@@ -188,7 +192,11 @@ public struct BranchIdentifier {
     static func sequenceElement(_ name: String) -> String? {
         let n = name.replacingOccurrences(of: "std::", with: "").replacingOccurrences(of: "ROOT::VecOps::", with: "")
         for prefix in ["vector<", "set<", "RVec<"] where n.hasPrefix(prefix) && n.hasSuffix(">") {
-            let inner = n.dropFirst(prefix.count).dropLast().trimmingCharacters(in: .whitespaces)
+            var inner = n.dropFirst(prefix.count).dropLast().trimmingCharacters(in: .whitespaces)
+            // vector<T, Allocator<T> > (RVec's adopting allocator): keep T.
+            if let comma = inner.firstIndex(of: ","), inner[comma...].lowercased().contains("allocator") {
+                inner = inner[..<comma].trimmingCharacters(in: .whitespaces)
+            }
             if inner.contains("<") || inner.contains(",") { return nil }
             return inner
         }

@@ -62,14 +62,20 @@ struct BranchReader {
             let raw = try file.source.read(at: seek, count: bytes, what: what)
             var c = ByteCursor(raw, base: seek)
             let key = try Key.read(&c)
+            let keyLength = Int(key.keyLength)
+            // The TBasket fields close the key header; read them from its end, as ROOT's own readers
+            // locate them (some writers leave a stray byte between the title and these fields).
+            guard c.position <= keyLength - 19 else {
+                throw ROOTError(.malformed, "\(what): key header longer than its fKeylen \(keyLength)", offset: seek)
+            }
+            try c.seek(keyLength - 19)
             _ = try c.read(Int16.self)                       // basket version
             _ = try c.read(Int32.self)                       // fBufferSize
             _ = try c.read(Int32.self)                       // fNevBufSize
             let nevBuf = Int(try c.read(Int32.self))
             let last = Int(try c.read(Int32.self))
             _ = try c.read(Int8.self)                        // flag
-            let keyLength = Int(key.keyLength)
-            guard c.position == keyLength, Int(key.totalBytes) <= bytes, nevBuf >= 0 else {
+            guard Int(key.totalBytes) <= bytes, nevBuf >= 0 else {
                 throw ROOTError(.malformed, "\(what): key header (fKeylen \(keyLength), fNbytes \(key.totalBytes)) does not match the basket",
                                 offset: seek)
             }
@@ -108,6 +114,25 @@ struct BranchReader {
         }
     }
 
+    /// Entry offsets of a variable-length basket written without them, rebuilt from its counter branch
+    /// (what ROOT does for baskets flagged "must generate offsets").
+    func regeneratedOffsets(_ b: BranchModel, _ loc: BasketLocation, itemSize: Int) throws -> [Int]? {
+        guard let counterLeaf = b.leaves.first?.leafCount,
+              let counter = tree.allBranches.first(where: { $0.leaves.contains { $0 === counterLeaf } }),
+              counter !== b else { return nil }
+        let counts = try BranchReader(tree: tree, threads: 1).read([counter], entries: loc.entries)[0].content
+        var offsets = [0]
+        offsets.reserveCapacity(counts.count + 1)
+        for i in 0..<counts.count {
+            let n = counts.double(at: i)
+            guard n >= 0, n < Double(Int32.max) else {
+                throw ROOTError(.malformed, "counter \(counter.path) holds \(n) at entry \(loc.entries.lowerBound + i)")
+            }
+            offsets.append(offsets.last! + Int(n) * itemSize)
+        }
+        return offsets
+    }
+
     /// Reads `branches` for `range`; columns in the same order.
     func read(_ branches: [BranchModel], entries range: Range<Int>) throws -> [Column] {
         struct Job { let branch: Int; let location: BasketLocation }
@@ -134,7 +159,10 @@ struct BranchReader {
                     let b = branches[job.branch]
                     out[j] = Result {
                         do {
-                            let p = try payload(b, job.location)
+                            var p = try payload(b, job.location)
+                            if p.entryOffsets == nil, case .jagged(let codec, 0) = interpretations[job.branch] {
+                                p.entryOffsets = try regeneratedOffsets(b, job.location, itemSize: codec.storedSize)
+                            }
                             guard p.entryCount == job.location.entries.count else {
                                 throw ROOTError(.malformed, "basket \(job.location.number) holds \(p.entryCount) entries, "
                                                 + "fBasketEntry says \(job.location.entries.count)")
