@@ -34,13 +34,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ROOTCompressionTests", dependencies: ["ROOTCompression"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
-        .testTarget(name: "ROOTIOTests", dependencies: ["ROOTIO", "ROOTCompression", "Columnar"]),
+        .testTarget(name: "ROOTIOTests", dependencies: ["ROOTIO", "ROOTCompression", "Columnar", "TestSupport"]),
         .testTarget(name: "ArrowIPCTests", dependencies: ["ArrowIPC", "Columnar"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Columnar", "ROOTIO"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Columnar"]),
         .testTarget(name: "AttackTests", dependencies: ["Attack", "Model", "Columnar"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )
