@@ -31,7 +31,10 @@ public struct ROOTBlockHeader: Sendable, Equatable {
     }
 
     /// The algorithm the tag names, nil for an unknown tag.
-    public var algorithm: CompressionAlgorithm? {
+    public var algorithm: CompressionAlgorithm? { Self.algorithm(tag: tag) }
+
+    /// The algorithm a two-byte tag names, nil for an unknown tag.
+    public static func algorithm(tag: (UInt8, UInt8)) -> CompressionAlgorithm? {
         switch tag {
         case (0x5A, 0x4C): return .zlib     // "ZL"
         case (0x58, 0x5A): return .lzma     // "XZ"
