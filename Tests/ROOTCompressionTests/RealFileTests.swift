@@ -110,6 +110,7 @@ final class RealFileTests: XCTestCase {
     /// The same tree written by ROOT with different compressions holds the same basket bytes.
     func testCompressedVariantsMatchTheUncompressedFile() throws {
         let files = try rootFiles()
+        var compared = 0
         let groups = [("uproot-HZZ-uncompressed.root", ["uproot-HZZ-zlib.root", "uproot-HZZ-lzma.root", "uproot-HZZ-lz4.root"]),
                       ("uproot-sample-6.20.04-uncompressed.root", ["uproot-sample-6.20.04-zlib.root", "uproot-sample-6.20.04-lzma.root", "uproot-sample-6.20.04-lz4.root"])]
         for (plainName, variants) in groups {
@@ -121,7 +122,10 @@ final class RealFileTests: XCTestCase {
                 guard let url = files.first(where: { $0.lastPathComponent == v }) else { continue }
                 let baskets = try objects(url, algorithms: &ignored).filter { $0.0 == "TBasket" }.map(\.1)
                 XCTAssertEqual(Set(baskets), Set(plain), "\(v) baskets differ from \(plainName)")
+                compared += 1
             }
         }
+        if compared == 0 { throw XCTSkip("none of the HZZ / sample-6.20.04 compression variants are present") }
+        XCTAssertEqual(compared, 6)
     }
 }
