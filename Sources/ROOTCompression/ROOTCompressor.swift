@@ -29,7 +29,7 @@ public enum ROOTCompressor {
             guard let c = written, c <= maxChunk, out.count + ROOTBlockHeader.size + c <= budget else {
                 return [UInt8](input)
             }
-            out.append(contentsOf: ROOTBlockHeader(algorithm: algorithm, compressedSize: c, uncompressedSize: n).bytes)
+            out.append(contentsOf: try ROOTBlockHeader(algorithm: algorithm, compressedSize: c, uncompressedSize: n).bytes)
             out.append(contentsOf: scratch[0 ..< c])
             pos += n
         }

@@ -128,4 +128,23 @@ final class RealFileTests: XCTestCase {
         if compared == 0 { throw XCTSkip("none of the HZZ / sample-6.20.04 compression variants are present") }
         XCTAssertEqual(compared, 6)
     }
+
+    /// Real baskets re-compressed by us with every codec come back unchanged.
+    func testRealBasketsRoundTrip() throws {
+        guard let url = try rootFiles().first(where: { $0.lastPathComponent == "uproot-HZZ-uncompressed.root" }) else {
+            throw XCTSkip("uproot-HZZ-uncompressed.root not present")
+        }
+        var ignored: [CompressionAlgorithm: Int] = [:]
+        let baskets = try objects(url, algorithms: &ignored).filter { $0.0 == "TBasket" }.map(\.1)
+        XCTAssertGreaterThan(baskets.count, 10)
+        var shrunk = 0
+        for alg in [CompressionAlgorithm.zlib, .lzma, .lz4, .zstd] {
+            for b in baskets.prefix(40) {
+                let p = try ROOTCompressor.compress(b, settings: .init(algorithm: alg, level: alg == .lzma ? 1 : 6))
+                if p.count < b.count { shrunk += 1 }
+                XCTAssertEqual(try ROOTDecompressor.decompressIfNeeded(p, uncompressedSize: b.count), b, "\(alg)")
+            }
+        }
+        XCTAssertGreaterThan(shrunk, 80)
+    }
 }
