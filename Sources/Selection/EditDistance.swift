@@ -22,13 +22,17 @@ enum EditDistance {
     /// name's length, or a case-insensitive containment), closest first, ties in candidate order.
     static func suggestions(for name: String, among candidates: [String], limit: Int = 3) -> [String] {
         let lower = name.lowercased()
-        let threshold = max(2, lower.count / 3)
+        let threshold = max(1, min(3, lower.count / 3))
         var scored: [(Int, Int, String)] = []
         for (order, candidate) in candidates.enumerated() {
             let c = candidate.lowercased()
-            var d = distance(lower, c)
-            if d > threshold && lower.count >= 3 && (c.contains(lower) || lower.contains(c)) { d = threshold }
-            if d <= threshold { scored.append((d, order, candidate)) }
+            // Score 2·distance; a name merely containing (or contained in) the other ranks just after the threshold.
+            let d = distance(lower, c)
+            if d <= threshold {
+                scored.append((2 * d, order, candidate))
+            } else if lower.count >= 3 && (c.contains(lower) || lower.contains(c)) {
+                scored.append((2 * threshold + 1, order, candidate))
+            }
         }
         scored.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var seen = Set<String>(), out: [String] = []
