@@ -24,6 +24,11 @@ public struct ExpressionType: Sendable, Equatable, CustomStringConvertible {
     public var isBoolean: Bool
     public var isPerElement: Bool
 
+    public init(isBoolean: Bool, isPerElement: Bool) {
+        self.isBoolean = isBoolean
+        self.isPerElement = isPerElement
+    }
+
     public var description: String {
         (isBoolean ? "boolean" : "number") + (isPerElement ? " per element" : " per event")
     }
