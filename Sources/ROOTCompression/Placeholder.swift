@@ -1,1 +1,0 @@
-// ROOTCompression: implementation lands here.

@@ -1,1 +1,0 @@
-// ROOTIO: implementation lands here.
