@@ -70,40 +70,75 @@ public struct CutExpression: Sendable, CustomStringConvertible {
         _ = try checker(for: table).checkTop(root, wantBoolean: false)
     }
 
+    /// Events per chunk: every node is evaluated over whole arrays of this many events at a time, so that the
+    /// temporaries stay in cache instead of allocating (and page-faulting) arrays as long as the table.
+    public static let chunkSize = 1 << 16
+
     /// The events passing the cut. An event where the expression has no value (an index past the end of a
     /// list, anywhere in the expression outside `Alt$`) fails, as in TTree::Draw.
     public func evaluateMask(on table: EventTable) throws -> [Bool] {
         try checkCut(on: table)
-        var evaluator = Evaluator(expression: source, table: table)
-        return try mask(of: root, evaluator: &evaluator, rows: table.rowCount)
-    }
-
-    /// The masks of each top-level `&&` term, in order (errors point into the full expression).
-    /// Their AND equals `evaluateMask(on:)`.
-    func termMasks(on table: EventTable) throws -> [(text: String, mask: [Bool])] {
-        try checkCut(on: table)
-        var evaluator = Evaluator(expression: source, table: table)
-        let scalars = Array(source.unicodeScalars)
-        return try root.conjunctionTerms.map { node in
-            (String(String.UnicodeScalarView(scalars[node.range])), try mask(of: node, evaluator: &evaluator, rows: table.rowCount))
+        var mask = [Bool](); mask.reserveCapacity(table.rowCount)
+        try forEachChunk(of: table) { chunk in
+            var evaluator = Evaluator(expression: source, table: table, entries: chunk)
+            mask.append(contentsOf: try Self.mask(of: root, evaluator: &evaluator, rows: chunk.count))
         }
-    }
-
-    private func mask(of node: ExpressionNode, evaluator: inout Evaluator, rows: Int) throws -> [Bool] {
-        let v = try evaluator.evaluate(node)
-        var mask = Kernels.bools(v.payload, count: rows)
-        if let valid = v.valid { mask = Kernels.zip(mask, valid) { $0 && $1 } }
         return mask
     }
 
     /// One number per event (e.g. event weights); NaN where the expression has no value.
     public func evaluateNumbers(on table: EventTable) throws -> [Double] {
         try checkWeight(on: table)
-        var evaluator = Evaluator(expression: source, table: table)
-        let v = try evaluator.evaluate(root)
-        var values = Kernels.doubles(v.payload, count: table.rowCount)
-        if let valid = v.valid { values = Kernels.zip(values, valid) { $1 ? $0 : .nan } }
+        var values = [Double](); values.reserveCapacity(table.rowCount)
+        try forEachChunk(of: table) { chunk in
+            var evaluator = Evaluator(expression: source, table: table, entries: chunk)
+            let v = try evaluator.evaluate(root)
+            var part = Kernels.doubles(v.payload, count: chunk.count)
+            if let valid = v.valid { part = Kernels.zip(part, valid) { $1 ? $0 : .nan } }
+            values.append(contentsOf: part)
+        }
         return values
+    }
+
+    /// The masks of each top-level `&&` term, in order (errors point into the full expression).
+    /// Their AND equals `evaluateMask(on:)`.
+    func termMasks(on table: EventTable) throws -> [(text: String, mask: [Bool])] {
+        try checkCut(on: table)
+        let scalars = Array(source.unicodeScalars)
+        let terms = root.conjunctionTerms
+        var masks = [[Bool]](repeating: [], count: terms.count)
+        try forEachChunk(of: table) { chunk in
+            var evaluator = Evaluator(expression: source, table: table, entries: chunk)
+            for (k, node) in terms.enumerated() {
+                masks[k].append(contentsOf: try Self.mask(of: node, evaluator: &evaluator, rows: chunk.count))
+            }
+        }
+        return zip(terms, masks).map { (String(String.UnicodeScalarView(scalars[$0.range])), $1) }
+    }
+
+    private static func mask(of node: ExpressionNode, evaluator: inout Evaluator, rows: Int) throws -> [Bool] {
+        let v = try evaluator.evaluate(node)
+        var mask = Kernels.bools(v.payload, count: rows)
+        if let valid = v.valid { mask = Kernels.zip(mask, valid) { $0 && $1 } }
+        return mask
+    }
+
+    /// Validates the branches read, then calls `body` with consecutive entry ranges of at most `chunkSize`.
+    private func forEachChunk(of table: EventTable, _ body: (Range<Int>) throws -> Void) throws {
+        for name in freeVariables.sorted() {
+            guard let c = table[name] else { continue }
+            do { try c.validate(name: name) } catch {
+                let node = root.firstVariable { $0 == name }
+                throw CutExpressionError(kind: .data, message: "branch '\(name)' is inconsistent: \(error)",
+                                         expression: source, range: node?.range ?? 0..<0)
+            }
+        }
+        var start = 0
+        repeat {
+            let end = min(table.rowCount, start + Self.chunkSize)
+            try body(start..<end)
+            start = end
+        } while start < table.rowCount
     }
 }
 

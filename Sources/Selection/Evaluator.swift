@@ -9,14 +9,19 @@ import Columnar
 struct Evaluator {
     let expression: String
     let table: EventTable
+    /// The entries of `table` this evaluator covers (a chunk); every vector has `entries.count` events.
+    let entries: Range<Int>
     private var cache: [String: Vector] = [:]
 
-    init(expression: String, table: EventTable) {
+    /// An evaluator over `entries` of `table` (default: all). Columns must already be validated.
+    init(expression: String, table: EventTable, entries: Range<Int>? = nil) {
         self.expression = expression
         self.table = table
+        self.entries = entries ?? 0..<table.rowCount
     }
 
-    private var rows: Int { table.rowCount }
+    private var firstEntry: Int { entries.lowerBound }
+    private var rows: Int { entries.count }
 
     private func error(_ kind: CutExpressionError.Kind, _ message: String, _ node: ExpressionNode) -> CutExpressionError {
         CutExpressionError(kind: kind, message: message, expression: expression, range: node.range)
@@ -63,23 +68,42 @@ struct Evaluator {
         guard let column = table[name] else {
             throw error(.unknownBranch, "unknown branch '\(name)'", node)
         }
-        do { try column.validate(name: name) } catch {
-            throw self.error(.data, "branch '\(name)' is inconsistent: \(error)", node)
-        }
-        let payload: Vector.Payload = column.dtype == .bool
-            ? .booleans({ if case .bool(let b) = column.content { return b }; return [] }())
-            : .numbers(column.content.toDoubles())
-        var offsets: [Int]?
+        let v: Vector
         switch column.layout {
-        case .flat: offsets = nil
-        case .jagged(let o): offsets = o
+        case .flat:
+            v = Vector(Self.payload(column.content, entries), origin: name)
+        case .jagged(let o):
+            let lo = o[entries.lowerBound], hi = o[entries.upperBound]
+            v = Vector(Self.payload(column.content, lo..<hi), offsets: o[entries.lowerBound...entries.upperBound].map { $0 - lo },
+                       origin: name)
         case .fixed:
             let w = column.fixedWidth
-            offsets = (0...rows).map { $0 * w }
+            v = Vector(Self.payload(column.content, (entries.lowerBound * w)..<(entries.upperBound * w)),
+                       offsets: (0...rows).map { $0 * w }, origin: name)
         }
-        let v = Vector(payload, offsets: offsets, origin: name)
         cache[name] = v
         return v
+    }
+
+    /// Content positions `range` as doubles (or booleans), converted in one pass.
+    static func payload(_ content: NumericArray, _ range: Range<Int>) -> Vector.Payload {
+        func d<T: BinaryInteger>(_ a: [T]) -> [Double] {
+            a.withUnsafeBufferPointer { p in Kernels.map(UnsafeBufferPointer(rebasing: p[range])) { Double($0) } }
+        }
+        switch content {
+        case .bool(let a): return .booleans(Array(a[range]))
+        case .int8(let a): return .numbers(d(a))
+        case .int16(let a): return .numbers(d(a))
+        case .int32(let a): return .numbers(d(a))
+        case .int64(let a): return .numbers(d(a))
+        case .uint8(let a): return .numbers(d(a))
+        case .uint16(let a): return .numbers(d(a))
+        case .uint32(let a): return .numbers(d(a))
+        case .uint64(let a): return .numbers(d(a))
+        case .float32(let a): return .numbers(a.withUnsafeBufferPointer { p in
+            Kernels.map(UnsafeBufferPointer(rebasing: p[range])) { Double($0) } })
+        case .float64(let a): return .numbers(Array(a[range]))
+        }
     }
 
     // MARK: shapes
@@ -117,7 +141,7 @@ struct Evaluator {
         let na = event + 1 < a.count ? a[event + 1] - a[event] : 0
         let nb = event + 1 < b.count ? b[event + 1] - b[event] : 0
         return error(.shapeMismatch,
-                     "cannot combine '\(aName)' and '\(bName)' element by element: entry \(event) has \(na) and \(nb) elements (per-element branches must share a counter)",
+                     "cannot combine '\(aName)' and '\(bName)' element by element: entry \(firstEntry + event) has \(na) and \(nb) elements (per-element branches must share a counter)",
                      node)
     }
 
@@ -163,9 +187,14 @@ struct Evaluator {
 
     private mutating func call(_ f: BuiltinFunction, _ args: [ExpressionNode], _ node: ExpressionNode) throws -> Vector {
         let values = try args.map { try evaluate($0) }
-        if let math = f.unaryMath {
+        if f.arity == 1 && !f.isAggregate {
             var v = values[0]
-            v.payload = Kernels.unaryNumbers(v.payload, math)
+            // Literal closures (not `f.unaryMath`) so each loop is specialised and inlined.
+            switch f {
+            case .abs: v.payload = Kernels.unaryNumbers(v.payload) { Swift.abs($0) }
+            case .sqrt: v.payload = Kernels.unaryNumbers(v.payload) { $0.squareRoot() }
+            default: v.payload = Kernels.unaryNumbers(v.payload, f.unaryMath ?? { $0 })
+            }
             return v
         }
         if let math = f.binaryMath {

@@ -31,24 +31,32 @@ struct Vector {
 enum Kernels {
     @inline(__always)
     static func map<T, R>(_ a: [T], _ f: (T) -> R) -> [R] {
-        [R](unsafeUninitializedCapacity: a.count) { out, count in
-            a.withUnsafeBufferPointer { pa in
-                for i in 0..<pa.count { (out.baseAddress! + i).initialize(to: f(pa[i])) }
+        a.withUnsafeBufferPointer { map($0, f) }
+    }
+
+    @inline(__always)
+    static func map<T, R>(_ pa: UnsafeBufferPointer<T>, _ f: (T) -> R) -> [R] {
+        let n = pa.count
+        return [R](unsafeUninitializedCapacity: n) { out, count in
+            if let po = out.baseAddress, let pi = pa.baseAddress {
+                for i in 0..<n { (po + i).initialize(to: f(pi[i])) }
             }
-            count = a.count
+            count = n
         }
     }
 
     @inline(__always)
     static func zip<T, U, R>(_ a: [T], _ b: [U], _ f: (T, U) -> R) -> [R] {
         let n = Swift.min(a.count, b.count)
-        return [R](unsafeUninitializedCapacity: n) { out, count in
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    for i in 0..<n { (out.baseAddress! + i).initialize(to: f(pa[i], pb[i])) }
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                [R](unsafeUninitializedCapacity: n) { out, count in
+                    if let po = out.baseAddress, let x = pa.baseAddress, let y = pb.baseAddress {
+                        for i in 0..<n { (po + i).initialize(to: f(x[i], y[i])) }
+                    }
+                    count = n
                 }
             }
-            count = n
         }
     }
 
@@ -117,6 +125,7 @@ enum Kernels {
         }
     }
 
+    @inline(__always)
     static func unaryNumbers(_ a: Vector.Payload, _ f: (Double) -> Double) -> Vector.Payload {
         switch a {
         case .numbers(let x): return .numbers(map(x, f))
