@@ -59,7 +59,7 @@ public struct Cutflow: Sendable, Codable, Equatable {
 
     /// A plain-text table: one row per term with events, efficiencies and weighted sums.
     public func textTable() -> String {
-        let termWidth = max(4, min(60, steps.map { $0.term.count }.max() ?? 4))
+        let termWidth = max(13, min(60, steps.map { $0.term.count }.max() ?? 13))
         func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
             let t = s.count > w ? String(s.prefix(w - 1)) + "…" : s
             let fill = String(repeating: " ", count: max(0, w - t.count))

@@ -257,7 +257,9 @@ struct Evaluator {
 
     /// `Alt$(x, fallback)`: x where x exists, else the fallback (events missing both stay missing).
     private func alternative(_ x: Vector, _ fallback: Vector, _ node: ExpressionNode) throws -> Vector {
-        guard let xValid = x.valid else { return x }
+        // Where x always exists it is the result, unless a per-element fallback must shape a per-event x.
+        if x.valid == nil && (fallback.offsets == nil || x.offsets != nil) { return x }
+        let xValid = x.valid ?? [Bool](repeating: true, count: rows)
         let parts = try align([x, fallback], at: node)
         let offsets = parts.offsets ?? Array(0...rows)
         let total = offsets.last ?? 0
@@ -267,7 +269,7 @@ struct Evaluator {
             for k in offsets[e]..<offsets[e + 1] { useX[k] = false }
         }
         let chosen = select(.booleans(useX), parts.payloads[0], parts.payloads[1])
-        let valid: [Bool]? = fallback.valid.map { fv in Kernels.zip(xValid, fv) { $0 || $1 } }
+        let valid: [Bool]? = x.valid == nil ? nil : fallback.valid.map { fv in Kernels.zip(xValid, fv) { $0 || $1 } }
         return Vector(chosen, offsets: parts.offsets, origin: parts.origin, valid: valid)
     }
 }

@@ -3,18 +3,21 @@ import Foundation
 
 /// What `conservattack select FILE[:TREE] --cut EXPR [--weight EXPR] [--cutflow] [--json]` reports.
 ///
-/// JSON: `{"entries": N, "selected": n, "sum_weights": w, "cut": "...", "weight": "...", "cutflow": [...]}`
+/// JSON: `{"entries": N, "selected": n, "sum_weights": w, "total_sum_weights": W, "cut": "...", "weight": "...",
+/// "cutflow": [...]}`
 /// (`weight` and `cutflow` only when given / requested; non-finite numbers as "nan", "inf", "-inf").
 public struct SelectionSummary: Sendable, Codable, Equatable {
     public let entries: Int
     public let selected: Int
     public let sumWeights: Double
+    /// Summed weight of all entries (the entry count when unweighted).
+    public let totalSumWeights: Double
     public let cut: String
     public let weight: String?
     public let cutflow: [CutflowStep]?
 
     enum CodingKeys: String, CodingKey {
-        case entries, selected, sumWeights = "sum_weights", cut, weight, cutflow
+        case entries, selected, sumWeights = "sum_weights", totalSumWeights = "total_sum_weights", cut, weight, cutflow
     }
 
     /// Evaluates `cut` (and `weight`) on `table`; `includeCutflow` adds the per-term rows.
@@ -24,7 +27,7 @@ public struct SelectionSummary: Sendable, Codable, Equatable {
         let (flow, mask) = try Cutflow.compute(cut: cut, weights: weights, table: table)
         let result = RegionResult(name: "selection", isSignal: false, mask: mask, weights: weights)
         return SelectionSummary(entries: table.rowCount, selected: result.selected, sumWeights: result.sumWeights,
-                                cut: cut.source, weight: weight?.source, cutflow: includeCutflow ? flow.steps : nil)
+                                totalSumWeights: flow.totalSumWeights, cut: cut.source, weight: weight?.source, cutflow: includeCutflow ? flow.steps : nil)
     }
 
     /// Parses and evaluates in one go (what the CLI calls after reading the branches in `branchesNeeded`).
@@ -62,8 +65,7 @@ public struct SelectionSummary: Sendable, Codable, Equatable {
         if entries > 0 { out += String(format: " (%.2f%%)", 100 * Double(selected) / Double(entries)) }
         out += "\nsum of weights: \(String(format: "%.6g", sumWeights))\n"
         if let steps = cutflow {
-            let total = weight == nil ? Double(entries) : Double.nan
-            out += "\n" + Cutflow(entries: entries, totalSumWeights: total, steps: steps).textTable()
+            out += "\n" + Cutflow(entries: entries, totalSumWeights: totalSumWeights, steps: steps).textTable()
         }
         return out
     }

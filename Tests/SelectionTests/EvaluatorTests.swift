@@ -108,6 +108,9 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(try numbers("Alt$(Jet_pt[1], -1)"), [40, -1, -1, 5])
         // Per element: a list made missing by a missing per-event operand is replaced by the fallback.
         XCTAssertEqual(try numbers("Sum$(Alt$(Jet_pt * Muon_pt[0], -1))"), [3300, 0, -1, 4725])
+        // A per-element fallback gives the result one value per element (x repeated where it exists).
+        XCTAssertEqual(try numbers("Sum$(Alt$(MET_pt, Jet_pt))"), [30, 0, 35.5, 0])   // MET_pt per jet
+        XCTAssertEqual(try numbers("Sum$(Alt$(Muon_pt[0], Jet_pt))"), [90, 0, 25, 90])
         // Negative, fractional and NaN indices.
         XCTAssertEqual(try mask("Jet_pt[-1] > 0"), [false, false, false, false])
         XCTAssertEqual(try mask("Jet_pt[0.9] == Jet_pt[0]"), [true, false, true, true])   // truncated toward zero

@@ -100,6 +100,8 @@ final class RegionCutflowTests: XCTestCase {
         XCTAssertEqual(object["entries"] as? Int, 6)
         XCTAssertEqual(object["selected"] as? Int, 3)
         XCTAssertEqual(object["sum_weights"] as? Double, 1)
+        XCTAssertEqual(object["total_sum_weights"] as? Double, 1 + 1 - 2 + 1 + 1 + 2)
+        XCTAssertTrue(summary.text().contains("(all entries)"))
         XCTAssertEqual((object["cutflow"] as? [[String: Any]])?.count, 2)
         XCTAssertEqual(try SelectionSummary.decode(json: json), summary)
         XCTAssertTrue(summary.text().contains("selected: 3"))
