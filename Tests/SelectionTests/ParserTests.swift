@@ -1,5 +1,5 @@
 import Columnar
-@testable import Selection
+import Selection
 import XCTest
 
 /// Parsing, free variables, precedence and the syntax errors (each bad-expression category).
@@ -135,11 +135,19 @@ final class ParserTests: XCTestCase {
             """)
     }
 
-    func testEditDistance() {
-        XCTAssertEqual(EditDistance.distance("kitten", "sitting"), 3)
-        XCTAssertEqual(EditDistance.distance("", "abc"), 3)
-        XCTAssertEqual(EditDistance.distance("nJet", "nJet"), 0)
-        XCTAssertEqual(EditDistance.suggestions(for: "Jet_PT", among: ["Muon_pt", "Jet_pt", "Jet_eta"]), ["Jet_pt", "Jet_eta"])
-        XCTAssertEqual(EditDistance.suggestions(for: "zzzzzz", among: ["Jet_pt"]), [])
+    func testSuggestionsRankByEditDistance() throws {
+        func suggestions(_ name: String, _ available: [String]) -> [String] {
+            do {
+                try CutExpression(parsing: "\(name) > 1").checkBranches(available: available)
+                return ["<no error>"]
+            } catch let e as CutExpressionError {
+                return e.suggestions
+            } catch { return ["<other error>"] }
+        }
+        XCTAssertEqual(suggestions("Jet_PT", ["Muon_pt", "Jet_pt", "Jet_eta"]), ["Jet_pt", "Jet_eta"])
+        XCTAssertEqual(suggestions("Jet_ptt", ["Jet_eta", "Jet_pt"]), ["Jet_pt", "Jet_eta"])
+        XCTAssertEqual(suggestions("zzzzzz", ["Jet_pt"]), [])
+        XCTAssertEqual(suggestions("MET", ["nMuon", "MET_pt", "MET_phi"]), ["MET_pt", "MET_phi"])  // containment
+        XCTAssertEqual(suggestions("nJet", ["nJet"]), ["<no error>"])
     }
 }
