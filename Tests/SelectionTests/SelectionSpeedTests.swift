@@ -6,9 +6,10 @@ import XCTest
 
 /// Throughput of the vectorised evaluator, and its cost relative to reading the branches it uses.
 /// Opt-in (slow in debug): set CONSERVATTACK_SELECTION_BENCH=1, and CONSERVATTACK_SELECTION_BENCH_FILE to a
-/// file made by fixtures/selection/make_bench_file.py for the comparison with reading. Run in release:
+/// file made by fixtures/selection/make_bench_file.py for the comparison with reading. Meaningful in release:
 ///   CONSERVATTACK_SELECTION_BENCH=1 CONSERVATTACK_SELECTION_BENCH_FILE=/tmp/selection-bench.root \
 ///     swift test -c release --filter SelectionSpeedTests
+/// fixtures/selection/bench.sh makes the same measurement building only the four targets involved.
 final class SelectionSpeedTests: XCTestCase {
     static let cut = "Q1 * Q2 < 0 && pt1 > 20 && pt2 > 20 && abs(eta1) < 2.4 && abs(eta2) < 2.4 && M > 60"
 
