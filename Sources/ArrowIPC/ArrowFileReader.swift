@@ -86,7 +86,11 @@ public enum ArrowFileReader {
                 for (i, f) in schema.fields.enumerated() {
                     perField[i].append(try batch.column(for: f, batchLength: batch.length))
                 }
-                rowCount += batch.length
+                let (sum, overflow) = rowCount.addingReportingOverflow(batch.length)
+                guard !overflow else {
+                    throw ArrowError.invalidMetadata(what: "record batch \(b)", offset: block.offset, reason: "row count overflows")
+                }
+                rowCount = sum
             }
         }
         var table = EventTable(rowCount: rowCount)
@@ -123,6 +127,9 @@ public enum ArrowFileReader {
             guard case .primitive(let d) = t else {
                 throw ArrowError.unsupportedType(field: field.name, type: "fixed-size list of \(describe(t)) (only numbers)")
             }
+            guard checkedProduct(shape) != nil else {
+                throw ArrowError.unsupportedType(field: field.name, type: "fixed-size list of shape \(shape) (more than 2^31 values per entry)")
+            }
             return Column(.empty(d), layout: .fixed(shape: shape))
         }
     }
@@ -135,6 +142,18 @@ public enum ArrowFileReader {
         case .fixedSizeList(let c, let n): return "fixed_size_list<\(describe(c.type))>[\(n)]"
         }
     }
+}
+
+/// The product of `dims` if it stays within 2^31 (nil otherwise, or for a negative dimension).
+func checkedProduct(_ dims: [Int]) -> Int? {
+    var p = 1
+    for d in dims {
+        guard d >= 0 else { return nil }
+        let (q, overflow) = p.multipliedReportingOverflow(by: d)
+        guard !overflow, q <= Int(Int32.max) else { return nil }
+        p = q
+    }
+    return p
 }
 
 /// Where a record batch lives, from the footer.

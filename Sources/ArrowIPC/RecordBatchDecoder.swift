@@ -163,8 +163,13 @@ struct RecordBatchDecoder {
             guard !overflow, m >= need else {
                 throw bad(field.name, bodyStart, "\(n) lists of \(size) need \(n)×\(size) child values, child has \(m)")
             }
-            let width = inner.reduce(size, *)
-            let total = n * width
+            guard let width = checkedProduct([size] + inner) else {
+                throw ArrowError.unsupportedType(field: field.name, type: "fixed-size list of shape \([size] + inner) (too many values per entry)")
+            }
+            let (total, tooMany) = n.multipliedReportingOverflow(by: width)
+            guard !tooMany, total <= content.count else {
+                throw bad(field.name, bodyStart, "\(n) entries of \(width) values exceed the \(content.count) child values")
+            }
             return (total == content.count ? content : content.slice(0..<total), [size] + inner, n)
         case .list, .largeList:
             throw ArrowError.unsupportedType(field: field.name, type: "list nested inside a list")
