@@ -13,7 +13,7 @@ final class PyarrowFixtureTests: XCTestCase {
 
     func testReadsEveryPyarrowFixtureIdentically() throws {
         let files = try XCTUnwrap(try expected()["files"] as? [[String: Any]])
-        XCTAssertEqual(files.count, 6)
+        XCTAssertEqual(files.count, 7)
         for entry in files {
             let name = try XCTUnwrap(entry["file"] as? String)
             let want = try ExpectationJSON.table(from: entry)
