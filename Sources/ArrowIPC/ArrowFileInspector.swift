@@ -62,7 +62,13 @@ enum ArrowFileInspector {
                 let at = start + 24 * b
                 let offset = Int(try footer.reader.load(at, as: Int64.self))
                 let metaSize = Int(try footer.reader.load(at + 8, as: Int32.self))
+                guard offset >= 0, offset <= file.count - 8 else {
+                    throw ArrowError.truncated(what: "record batch \(b) prefix", offset: offset, needed: 8, available: file.count)
+                }
                 let fbSize = Int(file.loadLE(offset + 4, as: Int32.self))
+                guard fbSize >= 0, fbSize <= file.count - offset - 8 else {
+                    throw ArrowError.truncated(what: "record batch \(b) metadata", offset: offset + 8, needed: fbSize, available: file.count)
+                }
                 let message = try FlatBufferReader(bytes: Array(file[(offset + 8)..<(offset + 8 + fbSize)]),
                                                    fileOffset: offset + 8, what: "Message").root()
                 guard let batch = try message.table(2, "header"),

@@ -112,3 +112,43 @@ final class CorruptionTests: XCTestCase {
         return (0..<count).map { footerStart + start + 24 * $0 }
     }
 }
+
+/// Seeded random multi-byte damage concentrated on the metadata (schema message and footer).
+final class RandomCorruptionTests: XCTestCase {
+    /// SplitMix64: reproducible across platforms.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func testRandomMultiByteDamageNeverTraps() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let path = dir.appendingPathComponent("r.arrow").path
+        try ArrowFileWriter.write(try TestSupport.nestedTable(rows: 9), to: path, metadata: ["a": "b"], rowsPerBatch: 4)
+        let good = try ArrowFileInspector.readAll(path: path)
+        var rng = SplitMix(state: 2603_13970)
+        var errors = 0
+        for _ in 0..<3000 {
+            var b = good
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                // Half the hits land in the first 1 KiB (schema message) or the last 1 KiB (footer).
+                let region = Int.random(in: 0..<4, using: &rng)
+                let i = region == 0 ? Int.random(in: 0..<min(1024, b.count), using: &rng)
+                      : region == 1 ? Int.random(in: max(0, b.count - 1024)..<b.count, using: &rng)
+                      : Int.random(in: 0..<b.count, using: &rng)
+                b[i] = UInt8.random(in: 0...255, using: &rng)
+            }
+            do { _ = try ArrowFileReader.read(bytes: b) } catch {
+                XCTAssertTrue(error is ArrowError, "\(error)")
+                errors += 1
+            }
+        }
+        XCTAssertGreaterThan(errors, 300)
+    }
+}
