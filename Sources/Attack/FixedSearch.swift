@@ -1,0 +1,265 @@
+/// The per-event candidate search of our (fixed) algorithm, modes jsd, chi2 and envelope.
+///
+/// Features are visited in order; each feature's candidates move the event in the direction of its loss
+/// gradient and are all evaluated in one pass against the state the previous feature's change left, so every
+/// applied change keeps every global bound (hard constraints). For each population holding the event a
+/// candidate costs O(1): the JSD and chi2 sums change in two bins (the target-bin terms are memoised per
+/// feature), and the change of the correlation row is a closed form in the change δ over sums precomputed
+/// once per feature in O(d):
+///   r'_k − r_k = (s' − s)·g_k + s'·δ·h_k,  g_k = cov_jk/σ_k, h_k = (a_k − μ_k)/σ_k, s = 1/σ_j.
+struct FixedSearch {
+    let engine: AttackEngine
+    let state: ConstraintState
+    let cfg: AttackConfiguration
+    let d: Int, bins: Int
+    let jsdCap: Double
+    private var candidates: [Double] = []
+    private var pre: [PopulationPrecompute] = []
+    private var memoJSD: [Double], memoChi2: [Double], memoUsed: [Int], memoStamp: [Int]
+    private var stamp = 0
+
+    struct PopulationPrecompute {
+        var p = 0, base = 0, oldBin = 0
+        var W = 1.0, w = 1.0
+        var u = 0.0, variance = 0.0, s = 0.0, sq = 0.0
+        var E = 0.0, G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
+        var D = 0.0, invNorm = 0.0
+        var jsdSum = 0.0, jsdSameBinRemoved = 0.0
+        var chi2Sum = 0.0, chi2Used = 0, chi2SameBinRemoved = 0.0, usedSameBinRemoved = 0
+        var removedCountZero = false
+    }
+
+    init(engine: AttackEngine) {
+        self.engine = engine
+        state = engine.state
+        cfg = engine.configuration
+        d = engine.d; bins = cfg.bins
+        jsdCap = min(cfg.maxStepJSD, cfg.constraintJSD)
+        let maxPops = state.populationCount
+        memoJSD = .init(repeating: 0, count: maxPops * bins); memoChi2 = memoJSD
+        memoUsed = .init(repeating: 0, count: maxPops * bins); memoStamp = .init(repeating: -1, count: maxPops * bins)
+        pre = .init(repeating: PopulationPrecompute(), count: maxPops)
+    }
+
+    /// Searches and applies the best admissible change of each feature of event i; true if anything moved.
+    mutating func searchEvent(_ i: Int, gradient: [Double], rng: inout SplitMix64) -> Bool {
+        var moved = false
+        for j in 0..<d {
+            let dir: Double = gradient[j] >= 0 ? 1 : -1
+            guard let (lo, hi) = engine.allowedInterval(event: i, feature: j) else { continue }
+            generateCandidates(i, j, dir: dir, lo: lo, hi: hi, rng: &rng)
+            if candidates.isEmpty { continue }
+            if let best = bestCandidate(i, j) {
+                move(i, j, to: best)
+                moved = true
+            }
+        }
+        return moved
+    }
+
+    /// Fills `candidates` with new values of feature j, in direction `dir`, inside [lo, hi].
+    private mutating func generateCandidates(_ i: Int, _ j: Int, dir: Double, lo: Double, hi: Double,
+                                             rng: inout SplitMix64) {
+        candidates.removeAll(keepingCapacity: true)
+        let x = engine.values[i * d + j]
+        let reach = dir > 0 ? hi - x : x - lo
+        if engine.settings[j].integerValued {
+            let obs = engine.observedValues[j]
+            let limit = cfg.candidates ?? Int.max
+            if dir > 0 {
+                var k = upperBound(obs, x)
+                while k < obs.count && candidates.count < limit && obs[k] <= hi {
+                    if obs[k] - x >= cfg.minChange { candidates.append(obs[k]) }
+                    k += 1
+                }
+            } else {
+                var k = lowerBound(obs, x) - 1
+                while k >= 0 && candidates.count < limit && obs[k] >= lo {
+                    if x - obs[k] >= cfg.minChange { candidates.append(obs[k]) }
+                    k -= 1
+                }
+            }
+            return
+        }
+        guard reach > 0 else { return }
+        if let count = cfg.candidates {
+            guard reach >= cfg.minChange else { return }
+            for _ in 0..<count {
+                let delta = rng.uniform(cfg.minChange, reach)
+                candidates.append(min(hi, max(lo, x + dir * delta)))
+            }
+        } else {
+            var mc = cfg.minChange, st = cfg.step
+            if let f = cfg.randomizeStep {
+                st *= rng.uniform(1 - f, 1 + f); mc *= rng.uniform(1 - f, 1 + f)
+            }
+            var k = 0
+            while k < FixedSearch.gridLimit {
+                let delta = mc + Double(k) * st
+                if delta > reach { break }
+                candidates.append(min(hi, max(lo, x + dir * delta)))
+                k += 1
+            }
+        }
+    }
+
+    /// Largest grid of candidates per feature and event (grid mode on a wide-range feature).
+    static let gridLimit = 100_000
+
+    /// The admissible value among `values` of lowest cost, and that cost (re-optimisation of fooled events).
+    mutating func best(_ i: Int, _ j: Int, among values: [Double]) -> (value: Double, cost: Double)? {
+        candidates = values
+        return bestCandidate(i, j).map { ($0, lastBestCost) }
+    }
+
+    /// Cost of leaving feature j of event i where it is.
+    func currentCost(_ i: Int) -> Double {
+        var maxJ = 0.0, maxF = 0.0
+        for p in state.popList[state.popStart[i] ..< state.popStart[i + 1]] {
+            for j in 0..<d { maxJ = max(maxJ, state.jsd(p, j)) }
+            maxF = max(maxF, state.relativeCorrelationChange(p))
+        }
+        return cfg.alpha * maxJ + cfg.beta * maxF
+    }
+
+    /// Applies value `v` to feature j of event i.
+    mutating func move(_ i: Int, _ j: Int, to v: Double) {
+        let old = engine.values[i * d + j]
+        engine.values.withUnsafeBufferPointer { row in
+            state.apply(event: i, feature: j, old: old, new: v, row: UnsafeBufferPointer(rebasing: row[i * d ..< (i + 1) * d]))
+        }
+        engine.values[i * d + j] = v
+    }
+
+    private var lastBestCost = Double.infinity
+
+    /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any.
+    private mutating func bestCandidate(_ i: Int, _ j: Int) -> Double? {
+        let popRange = state.popStart[i] ..< state.popStart[i + 1]
+        let np = popRange.count
+        let x = engine.values[i * d + j]
+        stamp += 1
+        for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
+        let grid = state.grids[j]
+        let mode = cfg.mode
+        var bestCost = Double.infinity, best: Double? = nil
+        for v in candidates {
+            let delta = v - x
+            if delta == 0 { continue }
+            let b = grid.bin(v)
+            var maxJ = 0.0, maxF = 0.0, ok = true
+            for q in 0..<np {
+                let pc = pre[q]
+                // Marginal: JSD (and chi2) after the move.
+                var js2 = pc.jsdSum
+                if b != pc.oldBin {
+                    let m = q * bins + b
+                    if memoStamp[m] != stamp { fillMemo(q, pc, b) }
+                    js2 = memoJSD[m]
+                    if mode == .chi2 {
+                        let ndf = memoUsed[m] - 1
+                        if ndf >= 0 && memoChi2[m] > engine.chi2Critical[ndf] { ok = false; break }
+                    }
+                }
+                let js = js2 > 0 ? js2.squareRoot() : 0
+                if mode == .jsd && js > jsdCap { ok = false; break }
+                // Correlation row j after the move.
+                var rel = 0.0
+                if pc.variance > 0 {
+                    let dl = pc.w * delta / pc.W
+                    let dv = dl * (2 * pc.u + delta - dl)
+                    let v2 = pc.variance + dv
+                    if !(v2 > 0) { ok = false; break }
+                    let sq2 = v2.squareRoot(), s2 = 1 / sq2
+                    let ds = -dv * pc.s * s2 / (pc.sq + sq2)
+                    let sd = s2 * dl
+                    let step2 = ds * ds * pc.G + 2 * ds * sd * pc.GH + sd * sd * pc.H
+                    let d2 = pc.D + 2 * step2 + 4 * (ds * pc.Eg + sd * pc.Eh)
+                    rel = (d2 > 0 ? d2.squareRoot() : 0) * pc.invNorm
+                    if mode != .envelope {
+                        let stepRel = (2 * max(step2, 0)).squareRoot() * pc.invNorm
+                        if stepRel > cfg.maxStepFrob || rel > cfg.constraintRelCorr { ok = false; break }
+                    }
+                } else {
+                    rel = (pc.D > 0 ? pc.D.squareRoot() : 0) * pc.invNorm
+                }
+                maxJ = max(maxJ, js); maxF = max(maxF, rel)
+            }
+            if !ok { continue }
+            let cost = cfg.alpha * maxJ + cfg.beta * maxF
+            if cost < bestCost { bestCost = cost; best = v }
+        }
+        lastBestCost = bestCost
+        return best
+    }
+
+    /// JSD and chi2 sums of population slot q when the event moves from its bin to bin b.
+    private mutating func fillMemo(_ q: Int, _ pc: PopulationPrecompute, _ b: Int) {
+        let m = q * bins + b, k = pc.base + b
+        let W = pc.W
+        let hb = state.content[k] + pc.w
+        memoJSD[m] = pc.jsdSameBinRemoved - state.jsdTerm[k] + JensenShannon.term(hb / W, state.refContent[k] / W)
+        if cfg.mode == .chi2 {
+            let (c, u) = state.chi2BinTerm(pc.p, k / bins % d, b, hb, state.sumW2[k] + pc.w * pc.w)
+            memoChi2[m] = pc.chi2SameBinRemoved - state.chi2Term[k] + c
+            memoUsed[m] = pc.usedSameBinRemoved - (usedFlag(pc.p, k) ? 1 : 0) + u
+        }
+        memoStamp[m] = stamp
+    }
+
+    /// Whether bin k of population p is currently counted in the chi2 degrees of freedom.
+    private func usedFlag(_ p: Int, _ k: Int) -> Bool {
+        let j = k / bins % d
+        let syst = state.relativeSystematic[j] * state.refContent[k]
+        return state.sumW2[k] + state.refSumW2[k] + syst * syst > 0
+    }
+
+    private func precompute(_ i: Int, _ j: Int, _ p: Int) -> PopulationPrecompute {
+        var pc = PopulationPrecompute()
+        let fb = p * d, mb = p * d * d
+        pc.p = p; pc.W = state.totalWeight[p]; pc.w = state.weights[i]
+        if pc.W == 0 { pc.W = 1 }
+        pc.base = (p * d + j) * bins
+        pc.oldBin = Int(state.binOf[i * d + j])
+        let x = engine.values
+        pc.u = x[i * d + j] - state.shift[fb + j] - state.mean[fb + j]
+        pc.variance = state.variance[fb + j]
+        pc.s = state.invSd[fb + j]; pc.sq = pc.variance > 0 ? pc.variance.squareRoot() : 0
+        for k in 0..<d where k != j {
+            let t = state.invSd[fb + k]
+            let g = state.cov[mb + j * d + k] * t
+            let h = (x[i * d + k] - state.shift[fb + k] - state.mean[fb + k]) * t
+            let e = state.corr[mb + j * d + k] - state.refCorr[mb + j * d + k]
+            pc.E += e * e; pc.G += g * g; pc.GH += g * h; pc.H += h * h; pc.Eg += e * g; pc.Eh += e * h
+        }
+        pc.D = state.corrDiff2[p]
+        pc.invNorm = state.refNorm[p] > 0 ? 1 / state.refNorm[p] : 0
+        // Removing the event from its bin (shared by all target bins).
+        let a = pc.base + pc.oldBin
+        let ha = state.count[a] == 1 ? 0 : state.content[a] - pc.w
+        pc.jsdSum = state.jsdSum[fb + j]
+        pc.jsdSameBinRemoved = pc.jsdSum - state.jsdTerm[a] + JensenShannon.term(ha / pc.W, state.refContent[a] / pc.W)
+        if cfg.mode == .chi2 {
+            let s2a = state.count[a] == 1 ? 0 : state.sumW2[a] - pc.w * pc.w
+            let (c, u) = state.chi2BinTerm(p, j, pc.oldBin, ha, s2a)
+            pc.chi2Sum = state.chi2Sum[fb + j]; pc.chi2Used = state.chi2Used[fb + j]
+            pc.chi2SameBinRemoved = pc.chi2Sum - state.chi2Term[a] + c
+            pc.usedSameBinRemoved = pc.chi2Used - (usedFlag(p, a) ? 1 : 0) + u
+        }
+        return pc
+    }
+}
+
+/// First index with a[k] > x (a sorted ascending).
+func upperBound(_ a: [Double], _ x: Double) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi { let m = (lo + hi) / 2; if a[m] <= x { lo = m + 1 } else { hi = m } }
+    return lo
+}
+
+/// First index with a[k] ≥ x (a sorted ascending).
+func lowerBound(_ a: [Double], _ x: Double) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi { let m = (lo + hi) / 2; if a[m] < x { lo = m + 1 } else { hi = m } }
+    return lo
+}
