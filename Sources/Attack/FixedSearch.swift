@@ -10,7 +10,7 @@
 struct FixedSearch {
     let engine: AttackEngine
     let state: ConstraintState
-    let cfg: AttackConfiguration
+    var cfg: AttackConfiguration
     let d: Int, bins: Int
     let jsdCap: Double
     private var candidates: [Double] = []
@@ -132,6 +132,19 @@ struct FixedSearch {
     }
 
     private var lastBestCost = Double.infinity
+
+    /// Largest JSD of feature j and largest relative correlation change over event i's populations if its
+    /// feature j moved to v (no constraint applied): the closed forms the search uses, for tests.
+    mutating func probe(_ i: Int, _ j: Int, to v: Double) -> (jsd: Double, rel: Double) {
+        let saved = cfg
+        defer { cfg = saved }
+        cfg.mode = .envelope
+        cfg.alpha = 1; cfg.beta = 0
+        let js = best(i, j, among: [v])?.cost ?? .nan
+        cfg.alpha = 0; cfg.beta = 1
+        let rel = best(i, j, among: [v])?.cost ?? .nan
+        return (js, rel)
+    }
 
     /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any.
     private mutating func bestCandidate(_ i: Int, _ j: Int) -> Double? {
