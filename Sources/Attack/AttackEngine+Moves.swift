@@ -40,7 +40,7 @@ extension AttackEngine {
                 let s = classifier.scores(FeatureMatrix(rows: cands.count, columns: d, values: rows))
                 let stillFooled = cands.indices.filter { (s[$0] > 0.5 ? 1.0 : 0.0) != labels[i] }.map { cands[$0] }
                 if stillFooled.isEmpty { continue }
-                let now = search.currentCost(i)
+                let now = search.currentCost(i, j)
                 if let (v, cost) = search.best(i, j, among: stillFooled), cost < now { search.move(i, j, to: v) }
             }
         }

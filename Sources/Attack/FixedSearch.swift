@@ -112,11 +112,11 @@ struct FixedSearch {
         return bestCandidate(i, j).map { ($0, lastBestCost) }
     }
 
-    /// Cost of leaving feature j of event i where it is.
-    func currentCost(_ i: Int) -> Double {
+    /// Cost of leaving feature j of event i where it is (same terms as a candidate's cost).
+    func currentCost(_ i: Int, _ j: Int) -> Double {
         var maxJ = 0.0, maxF = 0.0
         for p in state.popList[state.popStart[i] ..< state.popStart[i + 1]] {
-            for j in 0..<d { maxJ = max(maxJ, state.jsd(p, j)) }
+            maxJ = max(maxJ, state.jsd(p, j))
             maxF = max(maxF, state.relativeCorrelationChange(p))
         }
         return cfg.alpha * maxJ + cfg.beta * maxF
