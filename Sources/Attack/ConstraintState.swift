@@ -141,6 +141,29 @@ final class ConstraintState {
         return (delta * delta / variance, 1)
     }
 
+    /// Whether bin b of (p, j) counts in the chi2 degrees of freedom (non-zero variance).
+    @inline(__always)
+    func binUsed(_ p: Int, _ j: Int, _ b: Int) -> Bool {
+        let k = (p * d + j) * bins + b
+        let syst = relativeSystematic[j] * refContent[k]
+        return sumW2[k] + refSumW2[k] + syst * syst > 0
+    }
+
+    /// Recomputes the JSD and chi2 terms of two bins, then the sums (adds only; no logarithms elsewhere).
+    func refreshBins(_ p: Int, _ j: Int, _ b1: Int, _ b2: Int) {
+        let W = totalWeight[p], base = (p * d + j) * bins
+        for b in [b1, b2] {
+            jsdTerm[base + b] = JensenShannon.term(W != 0 ? content[base + b] / W : 0, W != 0 ? refContent[base + b] / W : 0)
+            chi2Term[base + b] = chi2BinTerm(p, j, b, content[base + b], sumW2[base + b]).0
+        }
+        var js = 0.0, cs = 0.0, used = 0
+        for b in 0..<bins {
+            js += jsdTerm[base + b]; cs += chi2Term[base + b]
+            if binUsed(p, j, b) { used += 1 }
+        }
+        jsdSum[p * d + j] = js; chi2Sum[p * d + j] = cs; chi2Used[p * d + j] = used
+    }
+
     /// Recomputes means, covariances, correlations and the squared correlation distance of population p.
     func refreshCorrelation(_ p: Int) {
         let W = totalWeight[p], mb = p * d * d, fb = p * d
@@ -177,7 +200,7 @@ final class ConstraintState {
                 content[base + oldBin] -= w; sumW2[base + oldBin] -= w * w; count[base + oldBin] -= 1
                 if count[base + oldBin] == 0 { content[base + oldBin] = 0; sumW2[base + oldBin] = 0 }
                 content[base + newBin] += w; sumW2[base + newBin] += w * w; count[base + newBin] += 1
-                refreshHistogram(p, j)
+                refreshBins(p, j, oldBin, newBin)
             }
             // Moments: S_j, S_jj, S_jk.
             let fb = p * d, mb = p * d * d

@@ -24,7 +24,8 @@ struct FixedSearch {
         var u = 0.0, variance = 0.0, s = 0.0, sq = 0.0
         var E = 0.0, G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
         var D = 0.0, invNorm = 0.0
-        var jsdSum = 0.0, jsdSameBinRemoved = 0.0
+        var jsdSum = 0.0, jsdDistance = 0.0, jsdSameBinRemoved = 0.0
+        var stepCap2 = Double.infinity, relCap2 = Double.infinity
         var chi2Sum = 0.0, chi2Used = 0, chi2SameBinRemoved = 0.0, usedSameBinRemoved = 0
         var removedCountZero = false
     }
@@ -154,77 +155,72 @@ struct FixedSearch {
         stamp += 1
         for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
         let grid = state.grids[j]
-        let mode = cfg.mode
+        let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
+        let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
+        let critical = engine.chi2Critical
+        let state = self.state
         var bestCost = Double.infinity, best: Double? = nil
-        for v in candidates {
-            let delta = v - x
-            if delta == 0 { continue }
-            let b = grid.bin(v)
-            var maxJ = 0.0, maxF = 0.0, ok = true
-            for q in 0..<np {
-                let pc = pre[q]
-                // Marginal: JSD (and chi2) after the move.
-                var js2 = pc.jsdSum
-                if b != pc.oldBin {
-                    let m = q * bins + b
-                    if memoStamp[m] != stamp { fillMemo(q, pc, b) }
-                    js2 = memoJSD[m]
-                    if mode == .chi2 {
-                        let ndf = memoUsed[m] - 1
-                        if ndf >= 0 && memoChi2[m] > engine.chi2Critical[ndf] { ok = false; break }
+        pre.withUnsafeBufferPointer { pre in
+        memoJSD.withUnsafeMutableBufferPointer { memoJSD in
+        memoChi2.withUnsafeMutableBufferPointer { memoChi2 in
+        memoUsed.withUnsafeMutableBufferPointer { memoUsed in
+        memoStamp.withUnsafeMutableBufferPointer { memoStamp in
+        candidates.withUnsafeBufferPointer { candidates in
+            for v in candidates {
+                let delta = v - x
+                if delta == 0 { continue }
+                let b = grid.bin(v)
+                var maxJ = 0.0, maxF = 0.0, ok = true
+                for q in 0..<np {
+                    // Marginal: JSD (and chi2) after the move; target-bin values memoised per feature.
+                    var js = pre[q].jsdDistance
+                    if b != pre[q].oldBin {
+                        let m = q * bins + b
+                        if memoStamp[m] != stamp {
+                            let pc = pre[q], k = pc.base + b
+                            let hb = state.content[k] + pc.w
+                            let js2 = pc.jsdSameBinRemoved - state.jsdTerm[k]
+                                + JensenShannon.term(hb / pc.W, state.refContent[k] / pc.W)
+                            memoJSD[m] = js2 > 0 ? js2.squareRoot() : 0
+                            if isChi2 {
+                                let (c, u) = state.chi2BinTerm(pc.p, j, b, hb, state.sumW2[k] + pc.w * pc.w)
+                                memoChi2[m] = pc.chi2SameBinRemoved - state.chi2Term[k] + c
+                                memoUsed[m] = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u
+                            }
+                            memoStamp[m] = stamp
+                        }
+                        js = memoJSD[m]
+                        if isChi2 {
+                            let ndf = memoUsed[m] - 1
+                            if ndf >= 0 && memoChi2[m] > critical[ndf] { ok = false; break }
+                        }
                     }
-                }
-                let js = js2 > 0 ? js2.squareRoot() : 0
-                if mode == .jsd && js > jsdCap { ok = false; break }
-                // Correlation row j after the move.
-                var rel = 0.0
-                if pc.variance > 0 {
-                    let dl = pc.w * delta / pc.W
-                    let dv = dl * (2 * pc.u + delta - dl)
-                    let v2 = pc.variance + dv
-                    if !(v2 > 0) { ok = false; break }
-                    let sq2 = v2.squareRoot(), s2 = 1 / sq2
-                    let ds = -dv * pc.s * s2 / (pc.sq + sq2)
-                    let sd = s2 * dl
-                    let step2 = ds * ds * pc.G + 2 * ds * sd * pc.GH + sd * sd * pc.H
-                    let d2 = pc.D + 2 * step2 + 4 * (ds * pc.Eg + sd * pc.Eh)
-                    rel = (d2 > 0 ? d2.squareRoot() : 0) * pc.invNorm
-                    if mode != .envelope {
-                        let stepRel = (2 * max(step2, 0)).squareRoot() * pc.invNorm
-                        if stepRel > cfg.maxStepFrob || rel > cfg.constraintRelCorr { ok = false; break }
+                    if isJSD && js > jsdCap { ok = false; break }
+                    // Correlation row j after the move (closed form, see the type's documentation).
+                    let variance = pre[q].variance
+                    var d2 = pre[q].D
+                    if variance > 0 {
+                        let dl = pre[q].w * delta / pre[q].W
+                        let dv = dl * (2 * pre[q].u + delta - dl)
+                        let v2 = variance + dv
+                        if !(v2 > 0) { ok = false; break }
+                        let sq2 = v2.squareRoot(), s2 = 1 / sq2
+                        let ds = -dv * pre[q].s * s2 / (pre[q].sq + sq2)
+                        let sd = s2 * dl
+                        let step2 = ds * ds * pre[q].G + 2 * ds * sd * pre[q].GH + sd * sd * pre[q].H
+                        d2 += 2 * step2 + 4 * (ds * pre[q].Eg + sd * pre[q].Eh)
+                        if enforceCorr && (2 * step2 > pre[q].stepCap2 || d2 > pre[q].relCap2) { ok = false; break }
                     }
-                } else {
-                    rel = (pc.D > 0 ? pc.D.squareRoot() : 0) * pc.invNorm
+                    maxJ = max(maxJ, js)
+                    maxF = max(maxF, (d2 > 0 ? d2.squareRoot() : 0) * pre[q].invNorm)
                 }
-                maxJ = max(maxJ, js); maxF = max(maxF, rel)
+                if !ok { continue }
+                let cost = alpha * maxJ + beta * maxF
+                if cost < bestCost { bestCost = cost; best = v }
             }
-            if !ok { continue }
-            let cost = cfg.alpha * maxJ + cfg.beta * maxF
-            if cost < bestCost { bestCost = cost; best = v }
-        }
+        } } } } } }
         lastBestCost = bestCost
         return best
-    }
-
-    /// JSD and chi2 sums of population slot q when the event moves from its bin to bin b.
-    private mutating func fillMemo(_ q: Int, _ pc: PopulationPrecompute, _ b: Int) {
-        let m = q * bins + b, k = pc.base + b
-        let W = pc.W
-        let hb = state.content[k] + pc.w
-        memoJSD[m] = pc.jsdSameBinRemoved - state.jsdTerm[k] + JensenShannon.term(hb / W, state.refContent[k] / W)
-        if cfg.mode == .chi2 {
-            let (c, u) = state.chi2BinTerm(pc.p, k / bins % d, b, hb, state.sumW2[k] + pc.w * pc.w)
-            memoChi2[m] = pc.chi2SameBinRemoved - state.chi2Term[k] + c
-            memoUsed[m] = pc.usedSameBinRemoved - (usedFlag(pc.p, k) ? 1 : 0) + u
-        }
-        memoStamp[m] = stamp
-    }
-
-    /// Whether bin k of population p is currently counted in the chi2 degrees of freedom.
-    private func usedFlag(_ p: Int, _ k: Int) -> Bool {
-        let j = k / bins % d
-        let syst = state.relativeSystematic[j] * state.refContent[k]
-        return state.sumW2[k] + state.refSumW2[k] + syst * syst > 0
     }
 
     private func precompute(_ i: Int, _ j: Int, _ p: Int) -> PopulationPrecompute {
@@ -247,17 +243,23 @@ struct FixedSearch {
         }
         pc.D = state.corrDiff2[p]
         pc.invNorm = state.refNorm[p] > 0 ? 1 / state.refNorm[p] : 0
+        if state.refNorm[p] > 0 {
+            let r2 = state.refNorm[p] * state.refNorm[p]
+            pc.stepCap2 = cfg.maxStepFrob * cfg.maxStepFrob * r2
+            pc.relCap2 = cfg.constraintRelCorr * cfg.constraintRelCorr * r2
+        }
         // Removing the event from its bin (shared by all target bins).
         let a = pc.base + pc.oldBin
         let ha = state.count[a] == 1 ? 0 : state.content[a] - pc.w
         pc.jsdSum = state.jsdSum[fb + j]
+        pc.jsdDistance = pc.jsdSum > 0 ? pc.jsdSum.squareRoot() : 0
         pc.jsdSameBinRemoved = pc.jsdSum - state.jsdTerm[a] + JensenShannon.term(ha / pc.W, state.refContent[a] / pc.W)
         if cfg.mode == .chi2 {
             let s2a = state.count[a] == 1 ? 0 : state.sumW2[a] - pc.w * pc.w
             let (c, u) = state.chi2BinTerm(p, j, pc.oldBin, ha, s2a)
             pc.chi2Sum = state.chi2Sum[fb + j]; pc.chi2Used = state.chi2Used[fb + j]
             pc.chi2SameBinRemoved = pc.chi2Sum - state.chi2Term[a] + c
-            pc.usedSameBinRemoved = pc.chi2Used - (usedFlag(p, a) ? 1 : 0) + u
+            pc.usedSameBinRemoved = pc.chi2Used - (state.binUsed(p, j, pc.oldBin) ? 1 : 0) + u
         }
         return pc
     }
