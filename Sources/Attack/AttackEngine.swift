@@ -136,7 +136,7 @@ public final class AttackEngine {
                 let grads = lossGradients(rows: active)
                 var search = FixedSearch(engine: self)
                 for (a, i) in active.enumerated() {
-                    let g = Array(grads[a * d ..< (a + 1) * d])
+                    let g = grads[a * d ..< (a + 1) * d]
                     var rng = SplitMix64(seed: cfg.seed, stream: UInt64(it), substream: UInt64(i))
                     let moved = quirk != nil ? quirk!.searchEvent(i, gradient: g, rng: &rng)
                                              : search.searchEvent(i, gradient: g, rng: &rng)

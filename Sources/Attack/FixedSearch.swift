@@ -6,7 +6,8 @@
 /// candidate costs O(1): the JSD and chi2 sums change in two bins (the target-bin terms are memoised per
 /// feature), and the change of the correlation row is a closed form in the change δ over sums precomputed
 /// once per feature in O(d):
-///   r'_k − r_k = (s' − s)·g_k + s'·δ·h_k,  g_k = cov_jk/σ_k, h_k = (a_k − μ_k)/σ_k, s = 1/σ_j.
+///   r'_k − r_k = (s' − s)·g_k + s'·δ·h_k,  g_k = cov_jk/σ_k, h_k = (a_k − μ_k)/σ_k, s = 1/σ_j,
+///   σ_j'² = σ_j² + δ·(2u_j + Δ − δ), δ = wΔ/W.
 struct FixedSearch {
     let engine: AttackEngine
     let state: ConstraintState
@@ -20,7 +21,7 @@ struct FixedSearch {
 
     struct PopulationPrecompute {
         var p = 0, base = 0, oldBin = 0
-        var W = 1.0, w = 1.0
+        var W = 1.0, w = 1.0, wOverW = 1.0
         var u = 0.0, variance = 0.0, s = 0.0, sq = 0.0
         var E = 0.0, G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
         var D = 0.0, invNorm = 0.0
@@ -43,10 +44,10 @@ struct FixedSearch {
     }
 
     /// Searches and applies the best admissible change of each feature of event i; true if anything moved.
-    mutating func searchEvent(_ i: Int, gradient: [Double], rng: inout SplitMix64) -> Bool {
+    mutating func searchEvent(_ i: Int, gradient: ArraySlice<Double>, rng: inout SplitMix64) -> Bool {
         var moved = false
         for j in 0..<d {
-            let dir: Double = gradient[j] >= 0 ? 1 : -1
+            let dir: Double = gradient[gradient.startIndex + j] >= 0 ? 1 : -1
             guard let (lo, hi) = engine.allowedInterval(event: i, feature: j) else { continue }
             generateCandidates(i, j, dir: dir, lo: lo, hi: hi, rng: &rng)
             if candidates.isEmpty { continue }
@@ -61,7 +62,12 @@ struct FixedSearch {
     /// Fills `candidates` with new values of feature j, in direction `dir`, inside [lo, hi].
     private mutating func generateCandidates(_ i: Int, _ j: Int, dir: Double, lo: Double, hi: Double,
                                              rng: inout SplitMix64) {
+        // Work on a local array (moved out and back: no copy, no per-append exclusivity check).
+        var candidates: [Double] = []
+        swap(&candidates, &self.candidates)
         candidates.removeAll(keepingCapacity: true)
+        defer { swap(&candidates, &self.candidates) }
+        let cfg = self.cfg
         let x = engine.values[i * d + j]
         let reach = dir > 0 ? hi - x : x - lo
         if engine.settings[j].integerValued {
@@ -159,6 +165,9 @@ struct FixedSearch {
         let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
         let critical = engine.chi2Critical
         let state = self.state
+        // Local references: no exclusivity checks on the class's arrays inside the loop.
+        let content = state.content, refContent = state.refContent, jsdTerm = state.jsdTerm
+        let sumW2 = state.sumW2, chi2Term = state.chi2Term
         var bestCost = Double.infinity, best: Double? = nil
         pre.withUnsafeBufferPointer { pre in
         memoJSD.withUnsafeMutableBufferPointer { memoJSD in
@@ -178,13 +187,13 @@ struct FixedSearch {
                         let m = q * bins + b
                         if memoStamp[m] != stamp {
                             let pc = pre[q], k = pc.base + b
-                            let hb = state.content[k] + pc.w
-                            let js2 = pc.jsdSameBinRemoved - state.jsdTerm[k]
-                                + JensenShannon.term(hb / pc.W, state.refContent[k] / pc.W)
+                            let hb = content[k] + pc.w
+                            let js2 = pc.jsdSameBinRemoved - jsdTerm[k]
+                                + JensenShannon.term(hb / pc.W, refContent[k] / pc.W)
                             memoJSD[m] = js2 > 0 ? js2.squareRoot() : 0
                             if isChi2 {
-                                let (c, u) = state.chi2BinTerm(pc.p, j, b, hb, state.sumW2[k] + pc.w * pc.w)
-                                memoChi2[m] = pc.chi2SameBinRemoved - state.chi2Term[k] + c
+                                let (c, u) = state.chi2BinTerm(pc.p, j, b, hb, sumW2[k] + pc.w * pc.w)
+                                memoChi2[m] = pc.chi2SameBinRemoved - chi2Term[k] + c
                                 memoUsed[m] = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u
                             }
                             memoStamp[m] = stamp
@@ -200,12 +209,12 @@ struct FixedSearch {
                     let variance = pre[q].variance
                     var d2 = pre[q].D
                     if variance > 0 {
-                        let dl = pre[q].w * delta / pre[q].W
+                        let dl = pre[q].wOverW * delta
                         let dv = dl * (2 * pre[q].u + delta - dl)
                         let v2 = variance + dv
                         if !(v2 > 0) { ok = false; break }
-                        let sq2 = v2.squareRoot(), s2 = 1 / sq2
-                        let ds = -dv * pre[q].s * s2 / (pre[q].sq + sq2)
+                        let s2 = 1 / v2.squareRoot()
+                        let ds = s2 - pre[q].s
                         let sd = s2 * dl
                         let step2 = ds * ds * pre[q].G + 2 * ds * sd * pre[q].GH + sd * sd * pre[q].H
                         d2 += 2 * step2 + 4 * (ds * pre[q].Eg + sd * pre[q].Eh)
@@ -228,17 +237,20 @@ struct FixedSearch {
         let fb = p * d, mb = p * d * d
         pc.p = p; pc.W = state.totalWeight[p]; pc.w = state.weights[i]
         if pc.W == 0 { pc.W = 1 }
+        pc.wOverW = pc.w / pc.W
         pc.base = (p * d + j) * bins
         pc.oldBin = Int(state.binOf[i * d + j])
         let x = engine.values
         pc.u = x[i * d + j] - state.shift[fb + j] - state.mean[fb + j]
         pc.variance = state.variance[fb + j]
         pc.s = state.invSd[fb + j]; pc.sq = pc.variance > 0 ? pc.variance.squareRoot() : 0
+        let invSd = state.invSd, cov = state.cov, shift = state.shift, mean = state.mean
+        let corr = state.corr, refCorr = state.refCorr
         for k in 0..<d where k != j {
-            let t = state.invSd[fb + k]
-            let g = state.cov[mb + j * d + k] * t
-            let h = (x[i * d + k] - state.shift[fb + k] - state.mean[fb + k]) * t
-            let e = state.corr[mb + j * d + k] - state.refCorr[mb + j * d + k]
+            let t = invSd[fb + k]
+            let g = cov[mb + j * d + k] * t
+            let h = (x[i * d + k] - shift[fb + k] - mean[fb + k]) * t
+            let e = corr[mb + j * d + k] - refCorr[mb + j * d + k]
             pc.E += e * e; pc.G += g * g; pc.GH += g * h; pc.H += h * h; pc.Eg += e * g; pc.Eh += e * h
         }
         pc.D = state.corrDiff2[p]

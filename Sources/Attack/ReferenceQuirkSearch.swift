@@ -39,13 +39,13 @@ struct ReferenceQuirkSearch {
         cleanDensity = dens
     }
 
-    func searchEvent(_ i: Int, gradient: [Double], rng: inout SplitMix64) -> Bool {
+    func searchEvent(_ i: Int, gradient: ArraySlice<Double>, rng: inout SplitMix64) -> Bool {
         let n = Double(engine.n)
         let x = Array(engine.values[i * d ..< (i + 1) * d])
         // 1. Candidate changes per feature (float32), padded to a common count with a validity mask.
         var lists = [[Double]]()
         for j in 0..<d {
-            let dir: Double = gradient[j] >= 0 ? 1 : -1
+            let dir: Double = gradient[gradient.startIndex + j] >= 0 ? 1 : -1
             var changes = [Double]()
             if engine.settings[j].frozen || !(engine.upper[j] > engine.lower[j]) {
                 changes = []
