@@ -46,6 +46,9 @@ public final class AttackEngine {
         for i in 0..<n {
             for j in 0..<d where !x.values[i * d + j].isFinite { throw AttackError.nonFiniteValue(what: "features", row: i, column: j) }
             if !problem.labels[i].isFinite { throw AttackError.nonFiniteValue(what: "labels", row: i, column: 0) }
+            if problem.labels[i] != 0 && problem.labels[i] != 1 {
+                throw AttackError.invalidParameter(name: "labels[\(i)]", value: "\(problem.labels[i])", reason: "must be 0 or 1")
+            }
             if let w = problem.weights, !w[i].isFinite { throw AttackError.nonFiniteValue(what: "weights", row: i, column: 0) }
         }
         if configuration.referenceQuirks && (problem.weights != nil || !problem.regions.isEmpty) {
@@ -121,7 +124,7 @@ public final class AttackEngine {
             elapsed = cp.seconds; startIteration = cp.completedIterations
         }
         let totalIterations = cfg.mode == .fgsm ? 1 : cfg.iterations
-        var quirk: ReferenceQuirkSearch? = cfg.referenceQuirks ? ReferenceQuirkSearch(engine: self) : nil
+        let quirk: ReferenceQuirkSearch? = cfg.referenceQuirks ? ReferenceQuirkSearch(engine: self) : nil
         var it = startIteration
         while it < totalIterations {
             let clock = ContinuousClock(), t0 = clock.now
@@ -138,8 +141,9 @@ public final class AttackEngine {
                 for (a, i) in active.enumerated() {
                     let g = grads[a * d ..< (a + 1) * d]
                     var rng = SplitMix64(seed: cfg.seed, stream: UInt64(it), substream: UInt64(i))
-                    let moved = quirk != nil ? quirk!.searchEvent(i, gradient: g, rng: &rng)
-                                             : search.searchEvent(i, gradient: g, rng: &rng)
+                    let moved: Bool
+                    if let quirk { moved = quirk.searchEvent(i, gradient: g, rng: &rng) }
+                    else { moved = search.searchEvent(i, gradient: g, rng: &rng) }
                     if moved { changed += 1 }
                     if let progress, (a + 1) % 4096 == 0 {
                         progress(AttackProgress(iteration: it + 1, iterations: totalIterations, eventsDone: a + 1,
@@ -176,8 +180,6 @@ public final class AttackEngine {
                                       iterations: history, seconds: elapsed)
             try onCheckpoint?(cp)
         }
-        _ = quirk
-        quirk = nil
         // Output: best constraint-satisfying iteration, else the last one.
         let outValues = bestValues ?? values
         let outIteration = bestIteration ?? history.count

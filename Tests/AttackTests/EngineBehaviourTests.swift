@@ -83,6 +83,12 @@ final class EngineBehaviourTests: XCTestCase {
             XCTAssertEqual(e as? AttackError, .nonFiniteValue(what: "features", row: 3, column: 1))
         }
         let y = syntheticEvents(rows: 10, columns: 2, seed: 1)
+        var labels = Array(repeating: 1.0, count: 10); labels[4] = 0.5
+        XCTAssertThrowsError(try AttackEngine(problem: AttackProblem(features: y, labels: labels),
+                                              classifier: LogisticClassifier(w: [1, 1], b: 0), configuration: AttackConfiguration())) { e in
+            guard case AttackError.invalidParameter(let name, _, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(name, "labels[4]")
+        }
         XCTAssertThrowsError(try AttackEngine(problem: AttackProblem(features: y, trueClass: 1, weights: [1, 2]),
                                               classifier: LogisticClassifier(w: [1, 1], b: 0), configuration: AttackConfiguration()))
         XCTAssertThrowsError(try AttackEngine(problem: AttackProblem(features: y, trueClass: 1),
