@@ -41,6 +41,26 @@ final class DonutAttackTests: XCTestCase {
     }
 }
 
+/// Seed robustness of the donut acceptance (CONSERVATTACK_SLOW_TESTS=1).
+final class DonutSeedTests: XCTestCase {
+    func testDonutAcceptanceHoldsForSeveralSeeds() throws {
+        guard ProcessInfo.processInfo.environment["CONSERVATTACK_SLOW_TESTS"] == "1" else {
+            throw XCTSkip("set CONSERVATTACK_SLOW_TESTS=1 for the multi-seed donut run")
+        }
+        guard let (x, net) = try Donut.load() else { throw XCTSkip("../shared/reference donut data not found") }
+        for seed in UInt64(1)...8 {
+            var cfg = Donut.referenceConfiguration
+            cfg.seed = seed
+            let r = try AttackEngine(problem: AttackProblem(features: x, trueClass: 1), classifier: net, configuration: cfg).run()
+            let rel = IndependentMetrics.relativeCorrelationChange(x, r.perturbed)
+            let js = IndependentMetrics.maxJSD(x, r.perturbed, bins: 70).max()!
+            let ratio = Double(net.scores(r.perturbed).filter { $0 <= 0.5 }.count) / Double(x.rows)
+            print(String(format: "donut seed %d: fooling %.3f max JSD %.4f rel corr %.4f", seed, ratio, js, rel))
+            XCTAssertGreaterThanOrEqual(ratio, 0.213); XCTAssertLessThanOrEqual(rel, 0.006); XCTAssertLessThanOrEqual(js, 0.0121)
+        }
+    }
+}
+
 /// The reference-quirks switch reproduces the published behaviour on the donut.
 final class ReferenceQuirksTests: XCTestCase {
     func testQuirksFreezeX1AndBreakTheCorrelationBound() throws {
