@@ -49,10 +49,12 @@ final class FrameworkExportTests: XCTestCase {
     }
 
     func testTorchOnnxExportMLPWithBatchNormAndDropout() throws {
-        let path = TestSupport.fixture("torch_mlp.onnx").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("fixtures/model/torch_mlp.onnx not generated (see make_torch_onnx_mlp.py)")
-        }
+        // Default (dynamo) exporter: BatchNorm folded into Gemm by torch, Dropout removed, Softmax head.
         try check(model: "torch_mlp.onnx", expectations: expectations("torch_expectations.json", probKey: "torch_prob", gradKey: "torch_gradient"))
+        // TorchScript exporter without constant folding: an explicit BatchNormalization node.
+        try check(model: "torch_mlp_legacy.onnx", expectations: expectations("torch_expectations.json", probKey: "torch_prob", gradKey: "torch_gradient"))
+        let legacy = try ONNXImporter.load(Data(contentsOf: TestSupport.fixture("torch_mlp_legacy.onnx")), options: .init(foldAffine: false))
+        XCTAssertTrue(legacy.layers.contains { if case .affine = $0 { return true }; return false }, "BatchNormalization imported as an affine layer")
+        XCTAssertEqual(legacy.output, .softmax)
     }
 }
