@@ -106,3 +106,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(ClassifierMetrics.binaryCrossEntropy(scores: [0.8, 0.3], labels: [1, 0]), -(log(0.8) + log(0.7)) / 2, accuracy: 1e-12)
     }
 }
+
+final class TrainerEventTableTests: XCTestCase {
+    func testTrainsFromEventTableColumnsAndKeepsFeatureNames() throws {
+        var rng = SeededGenerator(seed: 21)
+        let n = 800
+        let a = (0..<n).map { _ in rng.unit() * 2 - 1 }, b = (0..<n).map { _ in rng.unit() * 2 - 1 }
+        let label = (0..<n).map { a[$0] + 0.5 * b[$0] > 0 ? 1.0 : 0.0 }
+        let table = try EventTable(rowCount: n, columns: [("a", Column(.float64(a))), ("b", Column(.float32(b.map(Float.init)))),
+                                                          ("is_sig", Column(.int32(label.map { Int32($0) })))])
+        var c = TrainingConfiguration()
+        c.hiddenLayers = [8]; c.maxEpochs = 15; c.learningRate = 1e-2; c.batchSize = 64
+        let r = try Trainer.train(table: table, features: ["b", "a"], label: "is_sig", configuration: c)
+        XCTAssertEqual(r.network.featureNames, ["b", "a"])
+        XCTAssertGreaterThan(r.validationAccuracy, 0.95, "linearly separable")
+        XCTAssertGreaterThan(r.validationAUC ?? 0, 0.98)
+        XCTAssertThrowsError(try Trainer.train(table: table, features: ["a", "nope"], label: "is_sig"))
+    }
+}

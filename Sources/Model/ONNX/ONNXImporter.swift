@@ -49,6 +49,10 @@ public enum ONNXImporter {
             throw ModelError.unsupportedGraph(node: "<graph inputs>", op: "input",
                                               reason: "expected one data input, found \(dataInputs.count): \(dataInputs.map(\.name))")
         }
+        let elem = input.type.tensorType.elemType
+        guard elem == 1 || elem == 11 || elem == 10 else {
+            throw ModelError.unsupportedGraph(node: input.name, op: "input", reason: "input element type \(elem) is not a float type")
+        }
         let dims = input.type.tensorType.shape.dim
         guard dims.count == 2, case .dimValue(let f)? = dims[1].value, f > 0, f < 1 << 20 else {
             throw ModelError.unsupportedGraph(node: input.name, op: "input", reason: "input must be [N, F] with a known F")
