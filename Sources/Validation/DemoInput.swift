@@ -46,7 +46,7 @@ public enum DemoInput {
             sPert.append(score(perturbed.row(i)))
         }
         let weights = (0..<events).map { _ in 0.5 + rng.uniform() }
-        let data = draw(events * 3 / 4)
+        let data = draw(events)
         var highMET = [Bool](), highMETPert = [Bool]()
         for i in 0..<events { highMET.append(nominal[i, 1] > 30); highMETPert.append(perturbed[i, 1] > 30) }
         let dataHighMET = (0..<data.rows).map { data[$0, 1] > 30 }

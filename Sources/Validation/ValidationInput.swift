@@ -89,8 +89,12 @@ public struct ValidationOptions: Sendable {
     public var edges: [String: [Double]] = [:]
     /// A chi2 or KS check "notices" when p < alpha.
     public var alpha: Double = 0.05
-    /// A JSD check "notices" when the Jensen-Shannon distance (base `jsdBase`) exceeds this.
+    /// A JSD check "notices" when the Jensen-Shannon distance (base `jsdBase`) exceeds this threshold
+    /// and (when `jsdStatisticalFloor`) also its (1 − alpha) quantile under "no difference" for the sample sizes.
     public var jsdThreshold: Double = 0.05
+    /// Raise the JSD threshold to the statistical (1 − alpha) quantile for the sample sizes (see
+    /// `JensenShannon.nullQuantile`); without it small samples make every JSD check fire.
+    public var jsdStatisticalFloor: Bool = true
     /// Logarithm base of the reported Jensen-Shannon distance (2: bits, distance in [0, 1]).
     public var jsdBase: Double = 2
     /// A correlation matrix change "is noticed" when ‖ΔC‖_F/‖C‖_F exceeds this.

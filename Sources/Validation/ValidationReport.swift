@@ -26,11 +26,12 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var bins: Int
         public var alpha: Double
         public var jsdThreshold: Double
+        public var jsdStatisticalFloor: Bool
         public var jsdBase: Double
         public var correlationThreshold: Double
         public var workingPoint: Double?
         enum CodingKeys: String, CodingKey {
-            case bins, alpha, jsdThreshold = "jsd_threshold", jsdBase = "jsd_base"
+            case bins, alpha, jsdThreshold = "jsd_threshold", jsdStatisticalFloor = "jsd_statistical_floor", jsdBase = "jsd_base"
             case correlationThreshold = "correlation_threshold", workingPoint = "working_point"
         }
     }
@@ -88,8 +89,10 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var mode: String?
         /// Would the standard validation have noticed (p < alpha, or JSD > threshold)?
         public var noticed: Bool
+        /// jsd only: the threshold the distance was compared with.
+        public var threshold: Double? = nil
         enum CodingKeys: String, CodingKey {
-            case region, feature, comparison, test, statistic, pValue = "p_value", ndf, mode, noticed
+            case region, feature, comparison, test, statistic, pValue = "p_value", ndf, mode, noticed, threshold
         }
         /// Encodes p_value and ndf as explicit nulls when absent (the schema always has the keys).
         public func encode(to encoder: Encoder) throws {
@@ -98,7 +101,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
             try c.encode(comparison, forKey: .comparison); try c.encode(test, forKey: .test)
             try c.encode(statistic, forKey: .statistic); try c.encode(pValue, forKey: .pValue)
             try c.encode(ndf, forKey: .ndf); try c.encodeIfPresent(mode, forKey: .mode)
-            try c.encode(noticed, forKey: .noticed)
+            try c.encode(noticed, forKey: .noticed); try c.encodeIfPresent(threshold, forKey: .threshold)
         }
     }
 

@@ -69,8 +69,15 @@ public enum Validator {
                     } catch { warnings.append("\(at): KS not computed: \(error)") }
                     do {
                         let d = try JensenShannon.distance(h1.sumW, h2.sumW, base: options.jsdBase)
+                        var threshold = options.jsdThreshold
+                        if options.jsdStatisticalFloor {
+                            let k = zip(h1.sumW, h2.sumW).filter { $0 != 0 || $1 != 0 }.count
+                            let floor = JensenShannon.nullQuantile(bins: k, n1: effectiveCount(w1, x1.count), n2: effectiveCount(w2, x2.count),
+                                                                   alpha: options.alpha, base: options.jsdBase)
+                            threshold = max(threshold, floor)
+                        }
                         checks.append(Check(region: region.name, feature: feature, comparison: cmp, test: .jsd, statistic: d,
-                                            pValue: nil, ndf: nil, mode: nil, noticed: d > options.jsdThreshold))
+                                            pValue: nil, ndf: nil, mode: nil, noticed: d > threshold, threshold: threshold))
                     } catch { warnings.append("\(at): JSD not computed: \(error)") }
                 }
                 histograms.append(.init(region: region.name, feature: feature, edges: binning.edges,
@@ -105,7 +112,7 @@ public enum Validator {
             minPValue: pvals.min(), maxJSD: perturbation.filter { $0.test == .jsd }.map(\.statistic).max(),
             maxCorrelationChange: correlations.map(\.relativeChange).max(), maxRelativeYieldShift: shifts.max(), verdict: verdict)
         let settings = ValidationReport.Settings(bins: options.bins, alpha: options.alpha, jsdThreshold: options.jsdThreshold,
-                                                 jsdBase: options.jsdBase, correlationThreshold: options.correlationThreshold,
+                                                 jsdStatisticalFloor: options.jsdStatisticalFloor, jsdBase: options.jsdBase, correlationThreshold: options.correlationThreshold,
                                                  workingPoint: input.scores?.workingPoint)
         return ValidationReport(settings: settings, summary: summary, features: input.featureNames, regions: summaries, checks: checks,
                                 histograms: histograms, correlation: correlations, scores: scoreSummary,
@@ -220,6 +227,14 @@ public enum Validator {
             if let sw = s.weights { w.append(sw[i]) }
         }
         return (x, s.weights == nil ? nil : w)
+    }
+
+    /// Kish effective size (Σw)²/Σw², or the count when unweighted.
+    static func effectiveCount(_ w: [Double]?, _ n: Int) -> Double {
+        guard let w else { return Double(n) }
+        var s = 0.0, s2 = 0.0
+        for v in w { s += v; s2 += v * v }
+        return s2 > 0 ? s * s / s2 : 0
     }
 
     static func weightSum(_ w: [Double]?, _ mask: [Bool]) -> Double {

@@ -11,6 +11,7 @@ let validationFixtures = URL(fileURLWithPath: #filePath)
 struct Expectations: Decodable {
     struct Gamma: Decodable { let a, x, p, q: Double }
     struct Chi2SF: Decodable { let chi2: Double; let ndf: Int; let sf: Double }
+    struct Chi2PPF: Decodable { let p: Double; let ndf: Int; let x: Double }
     struct KSTwo: Decodable { let n: Int; let d, sf: Double }
     struct KSBig: Decodable { let z, sf: Double }
     struct KS2: Decodable { let x1, x2: [Double]; let statistic: Double; let p_value: Double }
@@ -23,6 +24,7 @@ struct Expectations: Decodable {
     let gamma: [Gamma]
     let chi2_sf: [Chi2SF]
     let kstwo_sf: [KSTwo]
+    let chi2_ppf: [Chi2PPF]
     let kstwobign_sf: [KSBig]
     let smirnov_sf: [KSTwo]
     let ks_2samp: [KS2]
@@ -54,6 +56,30 @@ final class StatisticsVsScipyTests: XCTestCase {
         }
         XCTAssertEqual(SpecialFunctions.chi2Survival(0, ndf: 3), 1)
         XCTAssertEqual(SpecialFunctions.chi2Survival(5, ndf: 0), 0)
+    }
+
+    func testChi2QuantileMatchesScipy() throws {
+        for c in try Expectations.load().chi2_ppf {
+            XCTAssertEqual(SpecialFunctions.chi2Quantile(c.p, ndf: c.ndf), c.x, accuracy: 1e-9 * max(1, c.x), "ppf(\(c.p), \(c.ndf))")
+        }
+    }
+
+    /// Two samples from one distribution exceed the JSD null quantile about alpha of the time.
+    func testJSDNullQuantileHasAboutAlphaFalseAlarms() throws {
+        var rng = SplitMix64(seed: 7)
+        let b = try Binning(bins: 20, lower: -3, upper: 3)
+        var exceed = 0
+        let trials = 400
+        for _ in 0..<trials {
+            let h1 = try Histogram1D(binning: b, values: (0..<1000).map { _ in rng.gaussian() })
+            let h2 = try Histogram1D(binning: b, values: (0..<800).map { _ in rng.gaussian() })
+            let k = zip(h1.sumW, h2.sumW).filter { $0 != 0 || $1 != 0 }.count
+            let q = JensenShannon.nullQuantile(bins: k, n1: 1000, n2: 800, alpha: 0.05, base: 2)
+            if try JensenShannon.distance(h1.sumW, h2.sumW, base: 2) > q { exceed += 1 }
+        }
+        let rate = Double(exceed) / Double(trials)
+        XCTAssertGreaterThan(rate, 0.01)
+        XCTAssertLessThan(rate, 0.12)
     }
 
     func testKolmogorovDistributionMatchesScipyKstwo() throws {

@@ -34,6 +34,21 @@ public enum SpecialFunctions {
         return regularizedGammaQ(0.5 * Double(ndf), 0.5 * chi2)
     }
 
+    /// The x with P(χ²_ndf ≤ x) = p (scipy.stats.chi2.ppf), by bisection on the regularised gamma P.
+    public static func chi2Quantile(_ p: Double, ndf: Int) -> Double {
+        guard ndf > 0, p > 0 else { return 0 }
+        guard p < 1 else { return .infinity }
+        let a = 0.5 * Double(ndf)
+        var lo = 0.0, hi = max(1.0, Double(ndf))
+        while regularizedGammaP(a, hi / 2) < p { hi *= 2 }
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if regularizedGammaP(a, mid / 2) < p { lo = mid } else { hi = mid }
+            if hi - lo <= 1e-13 * hi { break }
+        }
+        return (lo + hi) / 2
+    }
+
     /// P(a, x) by its power series: e^{-x} x^a / Γ(a+1) · Σ x^n / ((a+1)…(a+n)).
     private static func gammaSeries(_ a: Double, _ x: Double) -> Double {
         var term = 1.0 / a, sum = term, ap = a
