@@ -44,7 +44,7 @@ public enum HTMLReport {
 
     static func verdictSection(_ r: ValidationReport) -> String {
         var h = "<section id=\"verdict\"><h2>1. Verdict table: nominal vs perturbed</h2>"
-        h += "<p class=\"small\">Each row is one feature in one region. A cell is red when that test, as used in a standard validation, would have flagged a difference (p &lt; \(SVG.num(r.settings.alpha)); JSD &gt; \(SVG.num(r.settings.jsdThreshold))). Under- and overflow bins take part.</p>"
+        h += "<p class=\"small\">Each row is one feature in one region. A cell is red when that test, as used in a standard validation, would have flagged a difference (p &lt; \(SVG.num(r.settings.alpha)); JSD above the threshold shown beside it: \(SVG.num(r.settings.jsdThreshold))\(r.settings.jsdStatisticalFloor ? ", raised to the JSD's \(SVG.num(100 * (1 - r.settings.alpha)))% quantile for two samples of these sizes drawn from one distribution" : "")). Under- and overflow bins take part.</p>"
         h += table(r, comparison: .nominalVsPerturbed)
         let hasData = r.checks.contains { $0.comparison != .nominalVsPerturbed }
         if hasData {
@@ -71,7 +71,7 @@ public enum HTMLReport {
             h += "<td\(cls(chi))>\(chi.map { "\(SVG.num($0.statistic)) / \($0.ndf ?? 0) <span class=\"mode\">\($0.mode ?? "")</span>" } ?? "—")</td>"
             h += "<td\(cls(chi))>\(SVG.pValue(chi?.pValue))</td>"
             h += "<td\(cls(ks))>\(ks.map { SVG.num($0.statistic) } ?? "—")</td><td\(cls(ks))>\(SVG.pValue(ks?.pValue))</td>"
-            h += "<td\(cls(js))>\(js.map { SVG.num($0.statistic) } ?? "—")</td>"
+            h += "<td\(cls(js))>\(js.map { SVG.num($0.statistic) } ?? "—")\(js?.threshold.map { " <span class=\"mode\">&gt; \(SVG.num($0))?</span>" } ?? "")</td>"
             h += "<td class=\"\(any ? "bad" : "ok") verdict-cell\">\(any ? "yes" : "no")</td></tr>"
         }
         return h + "</tbody></table>"
@@ -79,7 +79,7 @@ public enum HTMLReport {
 
     static func featureSection(_ r: ValidationReport) -> String {
         var h = "<section id=\"features\"><h2>2. Feature distributions</h2>"
-        h += "<p class=\"small\">Filled: nominal simulation with its statistical uncertainty (hatched, √Σw²); line: perturbed; points: data when given. Lower panels: ratio to nominal with the nominal relative uncertainty (grey). UF/OF: under/overflow Σw (nominal / perturbed).</p>"
+        h += "<p class=\"small\">Filled: nominal simulation with its statistical uncertainty (hatched, √Σw²); line: perturbed; points: data when given. Lower panels: ratio to nominal with the nominal relative uncertainty (grey). UF/OF: under/overflow Σw (nominal / perturbed). When data are shown, both simulations are scaled to the data total (the tests compare shapes either way).</p>"
         for region in r.regions.map(\.name) {
             let hs = r.histograms.filter { $0.region == region }
             guard !hs.isEmpty else { continue }
@@ -88,8 +88,9 @@ public enum HTMLReport {
                 let chi = r.checks.first { $0.region == region && $0.feature == f.feature && $0.comparison == .nominalVsPerturbed && $0.test == .chi2 }
                 let ks = r.checks.first { $0.region == region && $0.feature == f.feature && $0.comparison == .nominalVsPerturbed && $0.test == .ks }
                 let note = "χ² p = \(SVG.pValue(chi?.pValue)), KS p = \(SVG.pValue(ks?.pValue))"
-                let plot = HistogramPlot(title: "\(f.feature) — \(region)", xLabel: f.feature, edges: f.edges,
+                var plot = HistogramPlot(title: "\(f.feature) — \(region)", xLabel: f.feature, edges: f.edges,
                                          nominal: f.nominal, perturbed: f.perturbed, data: f.data, annotation: note)
+                plot.normaliseSimulationToData()
                 h += "<figure data-feature=\"\(SVG.escape(f.feature))\">\(plot.svg())</figure>"
             }
             h += "</div>"
@@ -104,7 +105,7 @@ public enum HTMLReport {
         for c in r.correlation {
             let diff = zip(c.perturbed, c.nominal).map { zip($0, $1).map { $0 - $1 } }
             let maxDiff = max(0.01, diff.flatMap { $0 }.map(abs).max() ?? 0)
-            let range = SVG.ticks(0, maxDiff, target: 2).first { $0 >= maxDiff } ?? maxDiff
+            let range = SVG.niceCeiling(maxDiff)
             h += "<h3>Region: \(SVG.escape(c.region)) — relative change <span class=\"\(c.noticed ? "badtext" : "oktext")\">\(String(format: "%.2f%%", c.relativeChange * 100))</span></h3><div class=\"grid3\">"
             h += "<figure>\(HeatMap(title: "nominal", labels: c.features, values: c.nominal).svg())</figure>"
             h += "<figure>\(HeatMap(title: "perturbed", labels: c.features, values: c.perturbed).svg())</figure>"

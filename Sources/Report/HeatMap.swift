@@ -8,6 +8,13 @@ struct HeatMap {
     /// Colour scale runs over [−range, range].
     var range: Double = 1
 
+    /// The value with 2 (3 for small ranges) decimals, without a "−0.00".
+    func cellText(_ v: Double) -> String {
+        let decimals = range < 0.1 ? 3 : 2
+        let t = String(format: "%.\(decimals)f", v)
+        return Double(t) == 0 ? String(format: "%.\(decimals)f", 0.0) : t
+    }
+
     func svg() -> String {
         let p = labels.count
         let cell = p <= 4 ? 64.0 : max(18, min(48, 300 / Double(max(p, 1))))
@@ -26,7 +33,7 @@ struct HeatMap {
                 s += "<rect x=\"\(SVG.f(x))\" y=\"\(SVG.f(y))\" width=\"\(SVG.f(cell))\" height=\"\(SVG.f(cell))\" fill=\"\(Palette.diverging(v / range))\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(SVG.escape(labels[i])) × \(SVG.escape(labels[j])): \(SVG.num(v))</title></rect>"
                 if fontSize > 0 {
                     let dark = abs(v / range) > 0.6
-                    s += "<text x=\"\(SVG.f(x + cell / 2))\" y=\"\(SVG.f(y + cell / 2 + fontSize / 3))\" text-anchor=\"middle\" font-size=\"\(SVG.f(fontSize))\" fill=\"\(dark ? "#fff" : "#222")\">\(String(format: range < 0.1 ? "%.3f" : "%.2f", v))</text>"
+                    s += "<text x=\"\(SVG.f(x + cell / 2))\" y=\"\(SVG.f(y + cell / 2 + fontSize / 3))\" text-anchor=\"middle\" font-size=\"\(SVG.f(fontSize))\" fill=\"\(dark ? "#fff" : "#222")\">\(cellText(v))</text>"
                 }
             }
             s += "<text x=\"\(SVG.f(left - 6))\" y=\"\(SVG.f(top + (Double(i) + 0.5) * cell + 4))\" class=\"tick\" text-anchor=\"end\">\(SVG.escape(labels[i]))</text>"

@@ -16,6 +16,17 @@ struct HistogramPlot {
     var perturbedLabel = "perturbed"
     var verticalLine: Double? = nil
 
+    /// Scales nominal and perturbed by (data total / nominal total), as a data/MC shape plot does.
+    mutating func normaliseSimulationToData() {
+        guard let d = data else { return }
+        let total = nominal.sumw.reduce(0, +), dt = d.sumw.reduce(0, +)
+        guard total > 0, dt > 0 else { return }
+        let k = dt / total
+        nominal = .init(sumw: nominal.sumw.map { $0 * k }, sumw2: nominal.sumw2.map { $0 * k * k })
+        perturbed = .init(sumw: perturbed.sumw.map { $0 * k }, sumw2: perturbed.sumw2.map { $0 * k * k })
+        nominalLabel = "nominal (norm. to data)"
+    }
+
     let width = 600.0, height = 450.0
     let left = 72.0, right = 18.0, top = 34.0, mainHeight = 270.0, gap = 8.0, ratioHeight = 86.0
 
@@ -69,7 +80,7 @@ struct HistogramPlot {
         }
         s += "<rect x=\"\(SVG.f(left))\" y=\"\(SVG.f(top))\" width=\"\(SVG.f(plotW))\" height=\"\(SVG.f(mainHeight))\" fill=\"none\" stroke=\"\(Palette.axis)\"/>"
         s += "<text transform=\"translate(16,\(SVG.f(top + mainHeight / 2))) rotate(-90)\" class=\"alabel\" text-anchor=\"middle\">Events / bin (Σw)</text>"
-        s += legend(x: left + plotW - 150, y: top + 16)
+        s += legend(x: left + plotW - 170, y: top + 16)
         var corner = "UF: \(SVG.num(nominal.sumw[0])) / \(SVG.num(perturbed.sumw[0]))   OF: \(SVG.num(nominal.sumw[nb + 1])) / \(SVG.num(perturbed.sumw[nb + 1]))"
         if let a = annotation { corner = a + "   " + corner }
         s += "<text x=\"\(SVG.f(left + 6))\" y=\"\(SVG.f(top + 14))\" class=\"note\">\(SVG.escape(corner))</text>"
@@ -103,7 +114,7 @@ struct HistogramPlot {
             }
         }
         s += "<rect x=\"\(SVG.f(left))\" y=\"\(SVG.f(r0))\" width=\"\(SVG.f(plotW))\" height=\"\(SVG.f(ratioHeight))\" fill=\"none\" stroke=\"\(Palette.axis)\"/>"
-        s += "<text transform=\"translate(16,\(SVG.f(r0 + ratioHeight / 2))) rotate(-90)\" class=\"alabel\" text-anchor=\"middle\">/ \(SVG.escape(nominalLabel))</text>"
+        s += "<text transform=\"translate(16,\(SVG.f(r0 + ratioHeight / 2))) rotate(-90)\" class=\"alabel\" text-anchor=\"middle\">ratio to nominal</text>"
         // x axis.
         let xTicks = SVG.ticks(edges[0], edges[nb], target: 7)
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1

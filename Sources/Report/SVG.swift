@@ -58,6 +58,13 @@ enum SVG {
         return out
     }
 
+    /// The smallest 1, 2, 2.5 or 5 × 10^k that is ≥ v (v > 0).
+    static func niceCeiling(_ v: Double) -> Double {
+        guard v > 0, v.isFinite else { return 1 }
+        let mag = pow(10, floor(log10(v)))
+        return [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { $0 >= v * (1 - 1e-12) } ?? 10 * mag
+    }
+
     /// Tick label with just enough decimals for the tick spacing.
     static func tickLabel(_ v: Double, step: Double) -> String {
         if abs(v) >= 1e5 || (abs(v) < 1e-3 && v != 0) { return String(format: "%.1e", v) }

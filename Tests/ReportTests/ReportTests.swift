@@ -74,6 +74,9 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(SVG.ticks(0.5, 1.5, target: 4), [0.5, 0.75, 1.0, 1.25, 1.5])
         XCTAssertEqual(SVG.tickLabel(0.25, step: 0.25), "0.25")
         XCTAssertEqual(SVG.tickLabel(40, step: 20), "40")
+        XCTAssertEqual(SVG.niceCeiling(0.02919), 0.05)
+        XCTAssertEqual(SVG.niceCeiling(0.2), 0.2, accuracy: 1e-15)
+        XCTAssertEqual(HeatMap(title: "", labels: [], values: []).cellText(-0.001), "0.00")
         XCTAssertEqual(Palette.diverging(0), "#ffffff")
         XCTAssertNotEqual(Palette.diverging(1), Palette.diverging(-1))
     }
