@@ -147,3 +147,43 @@ final class ValidatorTests: XCTestCase {
         XCTAssertLessThan(r.summary.maxCorrelationChange ?? 1, 0.1)
     }
 }
+
+final class ValidatorInputTests: XCTestCase {
+    func testSampleFromEventTableAndExplicitEdges() throws {
+        let table = try EventTable(rowCount: 4, columns: [
+            ("pt", Column(.float32([10, 20, 30, 40]))),
+            ("eta", Column(.int32([-1, 0, 1, 2]))),
+            ("w", Column(.float64([1, 1, 2, 2]))),
+        ])
+        let s = try ValidationSample(table: table, features: ["pt", "eta"], weightColumn: "w")
+        XCTAssertEqual(s.features.column(1), [-1, 0, 1, 2])
+        XCTAssertEqual(s.weights, [1, 1, 2, 2])
+        XCTAssertThrowsError(try ValidationSample(table: table, features: ["phi"]))
+        var o = ValidationOptions()
+        o.edges["pt"] = [0, 25, 50]
+        let r = try Validator.run(ValidationInput(featureNames: ["pt", "eta"], nominal: s, perturbed: s), options: o)
+        let h = try XCTUnwrap(r.histograms.first { $0.feature == "pt" })
+        XCTAssertEqual(h.edges, [0, 25, 50])
+        XCTAssertEqual(h.nominal.sumw, [0, 2, 4, 0])
+        XCTAssertEqual(h.nominal.sumw2, [0, 2, 8, 0])
+        XCTAssertEqual(r.histograms.first { $0.feature == "eta" }?.edges.count, 41)
+        o.edges["pt"] = [0, 0]
+        XCTAssertThrowsError(try Validator.run(ValidationInput(featureNames: ["pt", "eta"], nominal: s, perturbed: s), options: o))
+    }
+
+    func testJSDThresholdIsRecordedAndFloorCanBeSwitchedOff() throws {
+        var rng = SplitMix64(seed: 11)
+        let a = FeatureMatrix(rows: 300, columns: 1, values: (0..<300).map { _ in rng.gaussian() })
+        let b = FeatureMatrix(rows: 300, columns: 1, values: (0..<300).map { _ in rng.gaussian() })
+        let input = ValidationInput(featureNames: ["x"], nominal: .init(features: a), perturbed: .init(features: b))
+        let withFloor = try Validator.run(input).checks.first { $0.test == .jsd }
+        var o = ValidationOptions(); o.jsdStatisticalFloor = false
+        let without = try Validator.run(input, options: o).checks.first { $0.test == .jsd }
+        XCTAssertEqual(without?.threshold, 0.05)
+        // Two independent samples of 300 from one Gaussian: the JSD is pure noise, above 0.05, below the floor.
+        XCTAssertGreaterThan(try XCTUnwrap(without?.statistic), 0.05)
+        XCTAssertEqual(without?.noticed, true)
+        XCTAssertGreaterThan(try XCTUnwrap(withFloor?.threshold), try XCTUnwrap(withFloor?.statistic))
+        XCTAssertEqual(withFloor?.noticed, false)
+    }
+}
