@@ -34,7 +34,7 @@ public enum HTMLReport {
         h += card("smallest p-value", SVG.pValue(s.minPValue), "over χ² and KS checks")
         h += card("largest JSD", s.maxJSD.map { SVG.num($0) } ?? "—", "Jensen-Shannon distance, base \(SVG.num(r.settings.jsdBase))")
         h += card("correlation change", s.maxCorrelationChange.map { String(format: "%.2f%%", $0 * 100) } ?? "—", "max ‖ΔC‖<sub>F</sub> / ‖C‖<sub>F</sub>")
-        if let f = r.foolingRatio { h += card("fooling ratio", String(format: "%.1f%%", f * 100), "events whose class flipped") }
+        if let f = r.foolingRatio { h += card("fooling ratio", String(format: "%.1f%%", f * 100), "classification flipped by the perturbation (definition in §4)") }
         if let y = s.maxRelativeYieldShift { h += card("yield shift above WP", String(format: "%.1f%%", y * 100), "largest |Δ yield| / yield over regions") }
         h += "</div>"
         let regions = r.regions.map { "\(SVG.escape($0.name)) (\($0.nominalEvents) events, Σw = \(SVG.num($0.nominalWeight)))" }

@@ -83,6 +83,11 @@ public enum Validator {
                 histograms.append(.init(region: region.name, feature: feature, edges: binning.edges,
                                         nominal: .init(hn), perturbed: .init(hp), data: hd.map { .init($0) }))
             }
+            let inNominal = region.nominalMask.lazy.filter { $0 }.count, inPerturbed = pMask.lazy.filter { $0 }.count
+            guard inNominal >= 2, inPerturbed >= 2 else {
+                warnings.append("region '\(region.name)': fewer than two nominal or perturbed events, correlation skipped")
+                continue
+            }
             let cn = Correlation.matrix(input.nominal.features, weights: input.nominal.weights, mask: region.nominalMask)
             let cp = Correlation.matrix(input.perturbed.features, weights: input.perturbed.weights, mask: pMask)
             let change = Correlation.relativeFrobeniusChange(from: cn, to: cp)

@@ -119,6 +119,8 @@ final class ValidatorTests: XCTestCase {
                                                   regions: [.init(name: "empty", nominalMask: [false, false, false])]))
         XCTAssertTrue(r.warnings.contains { $0.contains("region 'empty'") })
         XCTAssertTrue(r.checks.allSatisfy { $0.region == "all" })
+        XCTAssertEqual(r.correlation.map(\.region), ["all"])
+        XCTAssertTrue(r.warnings.contains { $0.contains("correlation skipped") })
     }
 
     func testReportJSONRoundTripAndSchemaKeys() throws {
