@@ -30,7 +30,7 @@ public enum HTMLReport {
         h += "<p class=\"lead\">The question this report answers: <em>would the standard validation of simulated events — χ², Kolmogorov-Smirnov and Jensen-Shannon comparisons of every input feature in every region, and the feature correlation matrices — notice that the events were perturbed, and how much does the classifier output move?</em></p>"
         let noticedClass = s.perturbationNoticed == 0 ? "ok" : "bad"
         h += "<div class=\"verdict \(noticedClass)\">\(SVG.escape(s.verdict))</div><div class=\"cards\">"
-        h += card("checks that noticed", "\(s.perturbationNoticed) / \(s.perturbationChecks)", "nominal vs perturbed, p &lt; \(SVG.num(r.settings.alpha)) or JSD &gt; \(SVG.num(r.settings.jsdThreshold))")
+        h += card("checks that noticed", "\(s.perturbationNoticed) / \(s.perturbationChecks)", "nominal vs perturbed: p &lt; \(SVG.num(r.settings.alpha)) or JSD above its threshold")
         h += card("smallest p-value", SVG.pValue(s.minPValue), "over χ² and KS checks")
         h += card("largest JSD", s.maxJSD.map { SVG.num($0) } ?? "—", "Jensen-Shannon distance, base \(SVG.num(r.settings.jsdBase))")
         h += card("correlation change", s.maxCorrelationChange.map { String(format: "%.2f%%", $0 * 100) } ?? "—", "max ‖ΔC‖<sub>F</sub> / ‖C‖<sub>F</sub>")
@@ -44,7 +44,7 @@ public enum HTMLReport {
 
     static func verdictSection(_ r: ValidationReport) -> String {
         var h = "<section id=\"verdict\"><h2>1. Verdict table: nominal vs perturbed</h2>"
-        h += "<p class=\"small\">Each row is one feature in one region. A cell is red when that test, as used in a standard validation, would have flagged a difference (p &lt; \(SVG.num(r.settings.alpha)); JSD above the threshold shown beside it: \(SVG.num(r.settings.jsdThreshold))\(r.settings.jsdStatisticalFloor ? ", raised to the JSD's \(SVG.num(100 * (1 - r.settings.alpha)))% quantile for two samples of these sizes drawn from one distribution" : "")). Under- and overflow bins take part.</p>"
+        h += "<p class=\"small\">Each row is one feature in one region. A cell is red when that test, as used in a standard validation, would have flagged a difference (p &lt; \(SVG.num(r.settings.alpha)); JSD above the threshold shown beside it: \(SVG.num(r.settings.jsdThreshold))\(r.settings.jsdStatisticalFloor ? ", raised to the JSD's \(SVG.num(100 * (1 - r.settings.alpha)))% quantile for two samples of these sizes drawn from one distribution" : "")). Under- and overflow bins take part. Nominal and perturbed are the same events, and these two-sample tests assume independent samples, so they are run here exactly as a standard validation would run them.</p>"
         h += table(r, comparison: .nominalVsPerturbed)
         let hasData = r.checks.contains { $0.comparison != .nominalVsPerturbed }
         if hasData {
@@ -71,7 +71,7 @@ public enum HTMLReport {
             h += "<td\(cls(chi))>\(chi.map { "\(SVG.num($0.statistic)) / \($0.ndf ?? 0) <span class=\"mode\">\($0.mode ?? "")</span>" } ?? "—")</td>"
             h += "<td\(cls(chi))>\(SVG.pValue(chi?.pValue))</td>"
             h += "<td\(cls(ks))>\(ks.map { SVG.num($0.statistic) } ?? "—")</td><td\(cls(ks))>\(SVG.pValue(ks?.pValue))</td>"
-            h += "<td\(cls(js))>\(js.map { SVG.num($0.statistic) } ?? "—")\(js?.threshold.map { " <span class=\"mode\">&gt; \(SVG.num($0))?</span>" } ?? "")</td>"
+            h += "<td\(cls(js))>\(js.map { SVG.num($0.statistic) } ?? "—")\(js?.threshold.map { " <span class=\"mode\">(thr. \(SVG.num($0)))</span>" } ?? "")</td>"
             h += "<td class=\"\(any ? "bad" : "ok") verdict-cell\">\(any ? "yes" : "no")</td></tr>"
         }
         return h + "</tbody></table>"
