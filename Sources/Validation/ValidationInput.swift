@@ -106,3 +106,23 @@ public struct ValidationOptions: Sendable {
 
     public init() {}
 }
+
+extension ValidationInput {
+    /// Builds an input from event tables (what the reader and the attack produce): `features` are flat
+    /// columns of every table, `weightColumn` (if any) is read from the nominal and perturbed tables and,
+    /// when present there, from the data table. Region masks go in as given.
+    public static func fromTables(nominal: EventTable, perturbed: EventTable, data: EventTable? = nil, features: [String],
+                                  weightColumn: String? = nil, regions: [ValidationRegion] = [], scores: ScoreInput? = nil,
+                                  attack: AttackMetrics? = nil) throws -> ValidationInput {
+        guard nominal.rowCount == perturbed.rowCount else {
+            throw ValidationError.lengthMismatch(what: "perturbed table rows", expected: nominal.rowCount, got: perturbed.rowCount)
+        }
+        let dataWeight = weightColumn.flatMap { w in data?[w] != nil ? w : nil }
+        return ValidationInput(
+            featureNames: features,
+            nominal: try ValidationSample(table: nominal, features: features, weightColumn: weightColumn),
+            perturbed: try ValidationSample(table: perturbed, features: features, weightColumn: weightColumn),
+            data: try data.map { try ValidationSample(table: $0, features: features, weightColumn: dataWeight) },
+            regions: regions, scores: scores, attack: attack)
+    }
+}

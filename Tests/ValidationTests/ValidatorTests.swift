@@ -169,6 +169,10 @@ final class ValidatorInputTests: XCTestCase {
         XCTAssertEqual(h.nominal.sumw, [0, 2, 4, 0])
         XCTAssertEqual(h.nominal.sumw2, [0, 2, 8, 0])
         XCTAssertEqual(r.histograms.first { $0.feature == "eta" }?.edges.count, 41)
+        let fromTables = try ValidationInput.fromTables(nominal: table, perturbed: table, data: table.rows(0..<2), features: ["pt"], weightColumn: "w")
+        XCTAssertEqual(fromTables.nominal.weights, [1, 1, 2, 2])
+        XCTAssertEqual(fromTables.data?.weights, [1, 1])
+        XCTAssertThrowsError(try ValidationInput.fromTables(nominal: table, perturbed: table.rows(0..<3), features: ["pt"]))
         o.edges["pt"] = [0, 0]
         XCTAssertThrowsError(try Validator.run(ValidationInput(featureNames: ["pt", "eta"], nominal: s, perturbed: s), options: o))
     }
