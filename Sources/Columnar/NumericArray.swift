@@ -101,15 +101,15 @@ public enum NumericArray: Sendable, Equatable {
     public func toDoubles() -> [Double] {
         switch self {
         case .bool(let a): return a.map { $0 ? 1 : 0 }
-        case .int8(let a): return a.map(Double.init)
-        case .int16(let a): return a.map(Double.init)
-        case .int32(let a): return a.map(Double.init)
-        case .int64(let a): return a.map(Double.init)
-        case .uint8(let a): return a.map(Double.init)
-        case .uint16(let a): return a.map(Double.init)
-        case .uint32(let a): return a.map(Double.init)
-        case .uint64(let a): return a.map(Double.init)
-        case .float32(let a): return a.map(Double.init)
+        case .int8(let a): return a.map { Double($0) }
+        case .int16(let a): return a.map { Double($0) }
+        case .int32(let a): return a.map { Double($0) }
+        case .int64(let a): return a.map { Double($0) }
+        case .uint8(let a): return a.map { Double($0) }
+        case .uint16(let a): return a.map { Double($0) }
+        case .uint32(let a): return a.map { Double($0) }
+        case .uint64(let a): return a.map { Double($0) }
+        case .float32(let a): return a.map { Double($0) }
         case .float64(let a): return a
         }
     }

@@ -14,7 +14,8 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
     case truncatedPayload(offset: Int, declared: Int, available: Int)
     /// The block declares more uncompressed bytes than the object has left (a decompression bomb or corrupt header).
     case declaredSizeTooLarge(offset: Int, declared: Int, remaining: Int)
-    /// The block decoded to a different number of bytes than its header declares.
+    /// The block decoded to a different number of bytes than its header declares
+    /// (`produced > declared` means "more than declared"; decoding stops at the declared size).
     case sizeMismatch(offset: Int, algorithm: CompressionAlgorithm, declared: Int, produced: Int)
     /// The LZ4 block's xxhash64 does not match its payload.
     case checksumMismatch(offset: Int, stored: UInt64, computed: UInt64)
@@ -59,7 +60,8 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
         case let .declaredSizeTooLarge(o, d, r):
             return "compressed block at byte \(o) declares \(d) uncompressed bytes but the object has only \(r) left (corrupt header or decompression bomb)"
         case let .sizeMismatch(o, alg, d, p):
-            return "\(alg.name) block at byte \(o) decoded to \(p) bytes, its header declares \(d)"
+            let got = p > d ? "more than \(d)" : "\(p)"
+            return "\(alg.name) block at byte \(o) decodes to \(got) bytes, its header declares \(d)"
         case let .checksumMismatch(o, s, c):
             return "lz4 block at byte \(o): xxhash64 checksum mismatch (stored 0x\(String(s, radix: 16)), computed 0x\(String(c, radix: 16)))"
         case let .corruptPayload(o, alg, d):

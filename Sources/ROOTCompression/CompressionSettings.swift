@@ -42,7 +42,8 @@ public enum CompressionAlgorithm: Int, Sendable, CaseIterable {
 public struct CompressionSettings: Sendable, Equatable, CustomStringConvertible {
     /// The algorithm, or nil for no compression.
     public var algorithm: CompressionAlgorithm?
-    /// 0 (none) ... 99; each codec clamps it to its own range (zlib/lzma 1...9, lz4 1...9 via acceleration, zstd 1...22).
+    /// 0 (none) ... 99; each codec clamps it to its own range: zlib 1...12 (libdeflate), lzma 0...9,
+    /// lz4 (levels 1-3 trade ratio for speed via LZ4 acceleration, 4+ = default), zstd 1...22.
     public var level: Int
 
     /// No compression (fCompress = 0).

@@ -31,7 +31,10 @@ public struct ROOTBlockHeader: Sendable, Equatable {
     }
 
     /// The algorithm the tag names, nil for an unknown tag.
-    public var algorithm: CompressionAlgorithm? {
+    public var algorithm: CompressionAlgorithm? { Self.algorithm(tag: tag) }
+
+    /// The algorithm a two-byte tag names, nil for an unknown tag.
+    public static func algorithm(tag: (UInt8, UInt8)) -> CompressionAlgorithm? {
         switch tag {
         case (0x5A, 0x4C): return .zlib     // "ZL"
         case (0x58, 0x5A): return .lzma     // "XZ"
@@ -42,7 +45,13 @@ public struct ROOTBlockHeader: Sendable, Equatable {
         }
     }
 
-    public init(algorithm: CompressionAlgorithm, compressedSize: Int, uncompressedSize: Int) {
+    /// A header for a block; both sizes must fit 24 bits (0...0xffffff).
+    public init(algorithm: CompressionAlgorithm, compressedSize: Int, uncompressedSize: Int) throws {
+        let range = 0...Self.maxBlockSize
+        guard range.contains(compressedSize), range.contains(uncompressedSize) else {
+            throw CompressionError.invalidArgument(
+                "block sizes \(compressedSize)/\(uncompressedSize) do not fit the 24-bit header fields (max \(Self.maxBlockSize))")
+        }
         let t = Array(algorithm.tag.utf8)
         self.tag = (t[0], t[1])
         self.method = Self.method(for: algorithm)
@@ -73,11 +82,9 @@ public struct ROOTBlockHeader: Sendable, Equatable {
         }
     }
 
-    /// The 9 header bytes. Sizes must be within 0...0xffffff.
+    /// The 9 header bytes (sizes are truncated to their low 24 bits; the initialiser checks them).
     public var bytes: [UInt8] {
-        precondition((0...Self.maxBlockSize).contains(compressedSize) && (0...Self.maxBlockSize).contains(uncompressedSize),
-                     "block sizes exceed 24 bits")
-        return [tag.0, tag.1, method,
+        [tag.0, tag.1, method,
                 UInt8(truncatingIfNeeded: compressedSize), UInt8(truncatingIfNeeded: compressedSize >> 8),
                 UInt8(truncatingIfNeeded: compressedSize >> 16),
                 UInt8(truncatingIfNeeded: uncompressedSize), UInt8(truncatingIfNeeded: uncompressedSize >> 8),

@@ -7,33 +7,39 @@ public enum ROOTCompressor {
     public static func compress(_ input: UnsafeRawBufferPointer, settings: CompressionSettings) throws -> [UInt8] {
         guard let algorithm = settings.algorithm, settings.level > 0, input.count > 0 else { return [UInt8](input) }
         if algorithm == .oldROOT { throw CompressionError.unsupportedForCompression(.oldROOT) }
-        // The result is only useful if strictly smaller than the input.
-        let budget = input.count - 1
-        var out = [UInt8]()
-        out.reserveCapacity(min(budget, input.count / 2 + 64))
         let maxChunk = ROOTBlockHeader.maxBlockSize
-        var scratch = [UInt8](repeating: 0, count: bound(algorithm, min(input.count, maxChunk)))
-        var pos = 0
-        while pos < input.count {
-            let n = min(maxChunk, input.count - pos)
-            let chunk = UnsafeRawBufferPointer(rebasing: input[pos ..< pos + n])
-            let written: Int? = try scratch.withUnsafeMutableBytes { dst in
+        let chunks = (input.count + maxChunk - 1) / maxChunk
+        // Room for every block at its worst case; untouched capacity costs nothing.
+        let capacity = chunks * ROOTBlockHeader.size + (chunks - 1) * bound(algorithm, maxChunk)
+            + bound(algorithm, input.count - (chunks - 1) * maxChunk)
+        var stored = false
+        let out = try [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            let dst = UnsafeMutableRawBufferPointer(buffer)
+            var pos = 0, written = 0
+            while pos < input.count {
+                let n = min(maxChunk, input.count - pos)
+                let chunk = UnsafeRawBufferPointer(rebasing: input[pos ..< pos + n])
+                let payloadStart = written + ROOTBlockHeader.size
+                let room = UnsafeMutableRawBufferPointer(rebasing: dst[payloadStart...])
+                let c: Int?
                 switch algorithm {
-                case .zlib: return try ZlibCodec.encode(chunk, level: settings.level, into: dst)
-                case .lzma: return try LZMACodec.encode(chunk, level: settings.level, into: dst)
-                case .lz4: return try LZ4Codec.encode(chunk, level: settings.level, into: dst)
-                case .zstd: return try ZstdCodec.encode(chunk, level: settings.level, into: dst)
+                case .zlib: c = try ZlibCodec.encode(chunk, level: settings.level, into: room)
+                case .lzma: c = try LZMACodec.encode(chunk, level: settings.level, into: room)
+                case .lz4: c = try LZ4Codec.encode(chunk, level: settings.level, into: room)
+                case .zstd: c = try ZstdCodec.encode(chunk, level: settings.level, into: room)
                 case .oldROOT: throw CompressionError.unsupportedForCompression(.oldROOT)
                 }
+                // Only a strictly smaller object is worth storing compressed.
+                guard let c, c <= maxChunk, payloadStart + c < input.count else { stored = true; return }
+                let header = try ROOTBlockHeader(algorithm: algorithm, compressedSize: c, uncompressedSize: n).bytes
+                for (k, b) in header.enumerated() { dst[written + k] = b }
+                written = payloadStart + c
+                pos += n
             }
-            guard let c = written, c <= maxChunk, out.count + ROOTBlockHeader.size + c <= budget else {
-                return [UInt8](input)
-            }
-            out.append(contentsOf: ROOTBlockHeader(algorithm: algorithm, compressedSize: c, uncompressedSize: n).bytes)
-            out.append(contentsOf: scratch[0 ..< c])
-            pos += n
+            count = written
         }
-        return out
+        return stored ? [UInt8](input) : out
     }
 
     /// Compress `input` into ROOT blocks with `settings` (see the raw-buffer overload).

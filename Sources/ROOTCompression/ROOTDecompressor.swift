@@ -53,13 +53,20 @@ public enum ROOTDecompressor {
     /// Decompress a whole ROOT compressed object of `uncompressedSize` bytes.
     public static func decompress(_ input: [UInt8], uncompressedSize: Int,
                                   zlibDecoder: ZlibDecoder = .libdeflate, verifyLZ4Checksum: Bool = true) throws -> [UInt8] {
+        try input.withUnsafeBytes {
+            try decompress($0, uncompressedSize: uncompressedSize, zlibDecoder: zlibDecoder, verifyLZ4Checksum: verifyLZ4Checksum)
+        }
+    }
+
+    /// Decompress a whole ROOT compressed object of `uncompressedSize` bytes from raw memory (e.g. a mapped file).
+    /// The framing is validated before the output is allocated.
+    public static func decompress(_ input: UnsafeRawBufferPointer, uncompressedSize: Int,
+                                  zlibDecoder: ZlibDecoder = .libdeflate, verifyLZ4Checksum: Bool = true) throws -> [UInt8] {
         guard uncompressedSize >= 0 else { throw CompressionError.invalidArgument("negative uncompressed size \(uncompressedSize)") }
-        try input.withUnsafeBytes { try validateFraming($0, uncompressedSize: uncompressedSize) }
+        try validateFraming(input, uncompressedSize: uncompressedSize)
         return try [UInt8](unsafeUninitializedCapacity: uncompressedSize) { buffer, count in
-            let out = UnsafeMutableRawBufferPointer(buffer)
-            try input.withUnsafeBytes {
-                try decompress($0, into: out, zlibDecoder: zlibDecoder, verifyLZ4Checksum: verifyLZ4Checksum)
-            }
+            count = 0
+            try decompress(input, into: UnsafeMutableRawBufferPointer(buffer), zlibDecoder: zlibDecoder, verifyLZ4Checksum: verifyLZ4Checksum)
             count = uncompressedSize
         }
     }

@@ -16,11 +16,23 @@ enum ZstdCodec {
         }
     }
 
+    /// Writes one zstd frame with its content size and an XXH64-based content checksum (so damaged
+    /// payloads are detected on read; every zstd decoder understands the flag).
     static func encode(_ input: UnsafeRawBufferPointer, level: Int, into output: UnsafeMutableRawBufferPointer) throws -> Int? {
+        guard let cctx = ZSTD_createCCtx() else {
+            throw CompressionError.compressionFailed(algorithm: .zstd, detail: "cannot allocate a compression context")
+        }
+        defer { ZSTD_freeCCtx(cctx) }
         let lvl = Int32(min(max(level, 1), Int(ZSTD_maxCLevel())))
-        let r = ZSTD_compress(output.baseAddress, output.count, input.baseAddress, input.count, lvl)
+        for (param, value) in [(ZSTD_c_compressionLevel, lvl), (ZSTD_c_checksumFlag, 1), (ZSTD_c_contentSizeFlag, 1)] {
+            let r = ZSTD_CCtx_setParameter(cctx, param, value)
+            if ZSTD_isError(r) != 0 {
+                throw CompressionError.compressionFailed(algorithm: .zstd, detail: String(cString: ZSTD_getErrorName(r)))
+            }
+        }
+        // The caller passes at least ZSTD_compressBound bytes, so an error is never "output too small".
+        let r = ZSTD_compress2(cctx, output.baseAddress, output.count, input.baseAddress, input.count)
         if ZSTD_isError(r) != 0 {
-            // The caller passes at least ZSTD_compressBound bytes, so "too small" cannot be the cause.
             throw CompressionError.compressionFailed(algorithm: .zstd, detail: String(cString: ZSTD_getErrorName(r)))
         }
         return r

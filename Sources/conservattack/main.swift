@@ -10,7 +10,7 @@ struct ConservAttack: ParsableCommand {
           conservattack inspect events.root
           conservattack digest events.root > digest.json
         """,
-        subcommands: [InspectCommand.self, DigestCommand.self]
+        subcommands: [InspectCommand.self, DigestCommand.self, SelectCommand.self, ExportCommand.self]
     )
 }
 

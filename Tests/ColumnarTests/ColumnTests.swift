@@ -47,3 +47,14 @@ final class ColumnTests: XCTestCase {
         XCTAssertEqual(NumericArray.uint64([UInt64.max]).double(at: 0), Double(UInt64.max))
     }
 }
+
+final class ConversionRegressionTests: XCTestCase {
+    /// `map(Double.init)` on [UInt64] picks Double(bitPattern:); every dtype must convert by value.
+    func testEveryDTypeConvertsByValue() {
+        for dtype in DType.allCases where dtype != .bool {
+            let a = NumericArray.from(doubles: [0, 1, 2, 100], as: dtype)
+            XCTAssertEqual(a.toDoubles(), [0, 1, 2, 100], "\(dtype)")
+        }
+        XCTAssertEqual(NumericArray.uint64([598062]).toDoubles(), [598062])
+    }
+}

@@ -155,8 +155,8 @@ final class ErrorTests: XCTestCase {
                 }
             }
         }
-        // Damage in the middle of zlib and lzma streams is caught by their adler32 / CRC32 checks.
-        for alg in [CompressionAlgorithm.zlib, .lzma] {
+        // Damage in the middle of zlib, lzma and (our) zstd streams is caught by their adler32 / CRC32 / XXH64 checks.
+        for alg in [CompressionAlgorithm.zlib, .lzma, .zstd] {
             var p = try packed(alg)
             for i in stride(from: p.count / 3, to: p.count / 3 + 40, by: 4) { p[i] ^= 0x5A }
             expectError(p, size: data.count) { e in

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import ROOTCompression
 
@@ -112,5 +113,22 @@ final class RoundTripTests: XCTestCase {
         let z = try ROOTCompressor.compress(data, settings: .init(algorithm: .zlib, level: 1))
         XCTAssertEqual(z[9], 0x78)
         XCTAssertEqual((Int(z[9]) << 8 | Int(z[10])) % 31, 0)
+    }
+}
+
+final class ConcurrencyTests: XCTestCase {
+    func testParallelDecodesAgree() throws {
+        let data = floatLikeBytes(count: 40_000, seed: 21)
+        let algs: [CompressionAlgorithm] = [.zlib, .lzma, .lz4, .zstd]
+        let packed = try algs.map { try ROOTCompressor.compress(data, settings: .init(algorithm: $0, level: 4)) }
+        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 64)
+        results.initialize(repeating: false)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let p = packed[i % packed.count]
+            let out = p.withUnsafeBytes { try? ROOTDecompressor.decompress($0, uncompressedSize: data.count) }
+            results[i] = out == data
+        }
+        XCTAssertEqual(results.filter { $0 }.count, 64)
     }
 }

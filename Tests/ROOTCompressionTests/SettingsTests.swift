@@ -48,7 +48,9 @@ final class SettingsTests: XCTestCase {
     }
 
     func testHeaderBytes() throws {
-        let h = ROOTBlockHeader(algorithm: .lz4, compressedSize: 0x123456, uncompressedSize: 0xABCDEF)
+        let h = try ROOTBlockHeader(algorithm: .lz4, compressedSize: 0x123456, uncompressedSize: 0xABCDEF)
+        XCTAssertThrowsError(try ROOTBlockHeader(algorithm: .zlib, compressedSize: 1 << 24, uncompressedSize: 1))
+        XCTAssertThrowsError(try ROOTBlockHeader(algorithm: .zlib, compressedSize: 1, uncompressedSize: -1))
         XCTAssertEqual(h.bytes, [0x4C, 0x34, 1, 0x56, 0x34, 0x12, 0xEF, 0xCD, 0xAB])
         let parsed = try h.bytes.withUnsafeBytes { try ROOTBlockHeader(parsing: $0, at: 0) }
         XCTAssertEqual(parsed, h)

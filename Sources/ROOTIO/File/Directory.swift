@@ -1,14 +1,23 @@
 /// A TDirectory: its keys (objects and subdirectories), with cycle resolution.
 public final class Directory: @unchecked Sendable {
-    public unowned let file: ROOTFile
+    /// The file (held strongly: a directory or tree keeps its file open).
+    public let file: ROOTFile
     /// '/'-joined path from the top directory ("" for the top).
     public let path: String
     public let keys: [Key]
 
-    /// Reads the directory record at `offset` and the keys list it points to.
-    init(file: ROOTFile, recordAt offset: Int64, path: String) throws {
+    init(file: ROOTFile, path: String, keys: [Key]) {
         self.file = file
         self.path = path
+        self.keys = keys
+    }
+
+    /// Reads the directory record at `offset` and the keys list it points to.
+    convenience init(file: ROOTFile, recordAt offset: Int64, path: String) throws {
+        self.init(file: file, path: path, keys: try Directory.readKeys(file: file, recordAt: offset, path: path))
+    }
+
+    static func readKeys(file: ROOTFile, recordAt offset: Int64, path: String) throws -> [Key] {
         let what = path.isEmpty ? "top directory" : "directory \(path)"
         let n = Int(min(Int64(64), file.source.size - offset))
         guard n >= 30 else { throw ROOTError(.truncated, "\(what): record at \(offset) is cut off", file: file.path, offset: offset) }
@@ -20,7 +29,7 @@ public final class Directory: @unchecked Sendable {
         let large = version > 1000
         try c.skip(large ? 16 : 8)                     // fSeekDir, fSeekParent
         let seekKeys = large ? try c.read(Int64.self) : Int64(try c.read(Int32.self))
-        guard seekKeys > 0 else { keys = []; return }
+        guard seekKeys > 0 else { return [] }
         guard nbytesKeys > 0, Int64(nbytesKeys) <= file.source.size - seekKeys else {
             throw ROOTError(.truncated, "\(what): keys list of \(nbytesKeys) bytes at \(seekKeys) runs past the end of the file",
                             file: file.path, offset: seekKeys)
@@ -35,7 +44,7 @@ public final class Directory: @unchecked Sendable {
             var list: [Key] = []
             list.reserveCapacity(count)
             for _ in 0..<count { list.append(try Key.read(&k)) }
-            keys = list
+            return list
         } catch let e as ROOTError {
             throw e.located(file: file.path, object: what)
         }

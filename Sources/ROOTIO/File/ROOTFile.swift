@@ -25,8 +25,9 @@ public final class ROOTFile: @unchecked Sendable {
     public let compression: Int32
     public let seekInfo: Int64
     public let nbytesInfo: Int32
+    private var rootKeys: [Key] = []
     /// The top directory.
-    public private(set) var root: Directory!
+    public var root: Directory { Directory(file: self, path: "", keys: rootKeys) }
     public let limits: ReadLimits
 
     public init(path: String, limits: ReadLimits = .default) throws {
@@ -54,7 +55,7 @@ public final class ROOTFile: @unchecked Sendable {
             guard begin > 0, begin < source.size, nbytesName > 0 else {
                 throw ROOTError(.malformed, "file header: fBEGIN \(begin), fNbytesName \(nbytesName) invalid", offset: 4)
             }
-            root = try Directory(file: self, recordAt: begin + nbytesName, path: "")
+            rootKeys = try Directory.readKeys(file: self, recordAt: begin + nbytesName, path: "")
         } catch let e as ROOTError {
             throw e.located(file: path)
         }
@@ -111,7 +112,7 @@ public final class ROOTFile: @unchecked Sendable {
     public func tree(_ path: String) throws -> TTree {
         var parts = path.split(separator: "/").map(String.init)
         guard let last = parts.popLast() else { throw ROOTError(.notFound, "empty tree path", file: self.path) }
-        var dir = root!
+        var dir = root
         for p in parts { dir = try dir.subdirectory(p) }
         let key = try dir.key(last)
         guard TTree.classNames.contains(key.className) else {

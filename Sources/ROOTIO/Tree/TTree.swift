@@ -5,7 +5,7 @@ import Dispatch
 public final class TTree: @unchecked Sendable {
     public static let classNames: Set<String> = ["TTree", "TNtuple", "TNtupleD"]
 
-    public unowned let file: ROOTFile
+    public let file: ROOTFile
     /// Path of the tree in the file ("events", "dir/tree").
     public let path: String
     public let name: String
@@ -68,9 +68,12 @@ public final class TTree: @unchecked Sendable {
         if let b = allBranches.first(where: { $0.path == name }) { return b }
         let byName = allBranches.filter { $0.name == name }
         if byName.count == 1 { return byName[0] }
-        let close = allBranches.map(\.path).filter {
-            $0.lowercased().contains(name.lowercased()) || editDistance($0.lowercased(), name.lowercased()) <= 2
-        }
+        let lower = name.lowercased()
+        let close = allBranches.map(\.path)
+            .map { (path: $0, distance: $0.lowercased().contains(lower) ? 0 : editDistance($0.lowercased(), lower)) }
+            .filter { $0.distance <= 2 }
+            .sorted { ($0.distance, $0.path) < ($1.distance, $1.path) }
+            .map(\.path)
         throw ROOTError(.notFound, "no branch '\(name)' in tree \(path)"
                         + (close.isEmpty ? "" : " (did you mean: \(close.prefix(5).joined(separator: ", "))?)"),
                         file: file.path)

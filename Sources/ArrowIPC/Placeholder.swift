@@ -1,1 +1,0 @@
-// ArrowIPC: implementation lands here.

@@ -1,0 +1,262 @@
+import Columnar
+import Foundation
+
+/// The incremental state behind every constraint: per (population, feature) weighted histograms with their
+/// JSD and chi2 terms, per population weighted co-moments and correlation matrices, all against the nominal.
+///
+/// Layout (flat arrays): histogram arrays are indexed ((p·d + j)·bins + b); moment matrices (p·d + j)·d + k;
+/// per-feature scalars p·d + j. Co-moments are kept about a fixed shift (the population's nominal mean) so
+/// that sums do not lose precision for features with large offsets.
+/// Moving one event's feature j changes two bins (O(1) per histogram term) and one row/column of the
+/// correlation matrix (O(d)); `rebuild` recomputes everything from the values (used at each iteration start,
+/// which also makes a resumed run identical).
+final class ConstraintState {
+    let n: Int, d: Int, populationCount: Int, bins: Int
+    let grids: [BinGrid]
+    let weights: [Double]
+    /// Populations of event i: popList[popStart[i] ..< popStart[i+1]].
+    let popStart: [Int]
+    let popList: [Int]
+    let totalWeight: [Double]
+    let shift: [Double]
+    let relativeSystematic: [Double]
+
+    // Nominal (reference) histograms.
+    var refContent: [Double], refSumW2: [Double], refCount: [Int32]
+    // Current histograms.
+    var content: [Double], sumW2: [Double], count: [Int32]
+    var jsdTerm: [Double], jsdSum: [Double]
+    var chi2Term: [Double], chi2Sum: [Double], chi2Used: [Int]
+    /// Current bin of each (event, feature).
+    var binOf: [Int32]
+
+    // Moments and correlations.
+    var sum: [Double], sumProd: [Double]
+    var mean: [Double], variance: [Double], invSd: [Double], cov: [Double], corr: [Double]
+    var refCorr: [Double]
+    var refNorm: [Double]
+    /// Σ_{k,l} (corr − refCorr)² per population.
+    var corrDiff2: [Double]
+
+    init(nominal: FeatureMatrixView, weights: [Double], populations: [[Bool]], bins: Int,
+         relativeSystematic: [Double], lower: [Double], upper: [Double]) {
+        n = nominal.rows; d = nominal.columns; populationCount = populations.count; self.bins = bins
+        self.weights = weights
+        self.relativeSystematic = relativeSystematic
+        grids = (0..<d).map { BinGrid(lower: lower[$0], upper: upper[$0], count: bins) }
+        var start = [Int](repeating: 0, count: n + 1), list = [Int]()
+        for i in 0..<n {
+            for p in 0..<populations.count where populations[p][i] { list.append(p) }
+            start[i + 1] = list.count
+        }
+        popStart = start; popList = list
+        var tw = [Double](repeating: 0, count: populations.count)
+        var sh = [Double](repeating: 0, count: populations.count * d)
+        for i in 0..<n {
+            for q in start[i]..<start[i + 1] {
+                let p = list[q]; tw[p] += weights[i]
+                for j in 0..<d { sh[p * d + j] += weights[i] * nominal[i, j] }
+            }
+        }
+        for p in 0..<populations.count where tw[p] != 0 { for j in 0..<d { sh[p * d + j] /= tw[p] } }
+        totalWeight = tw; shift = sh
+        let hsz = populations.count * d * bins, fsz = populations.count * d, msz = populations.count * d * d
+        refContent = .init(repeating: 0, count: hsz); refSumW2 = refContent; refCount = .init(repeating: 0, count: hsz)
+        content = refContent; sumW2 = refContent; count = refCount
+        jsdTerm = refContent; chi2Term = refContent
+        jsdSum = .init(repeating: 0, count: fsz); chi2Sum = jsdSum; chi2Used = .init(repeating: 0, count: fsz)
+        binOf = .init(repeating: 0, count: n * d)
+        sum = jsdSum; mean = jsdSum; variance = jsdSum; invSd = jsdSum
+        sumProd = .init(repeating: 0, count: msz); cov = sumProd; corr = sumProd; refCorr = sumProd
+        refNorm = .init(repeating: 0, count: populations.count); corrDiff2 = refNorm
+        rebuild(nominal)
+        refContent = content; refSumW2 = sumW2; refCount = count; refCorr = corr
+        for p in 0..<populationCount {
+            var s = 0.0
+            for k in 0..<(d * d) { s += corr[p * d * d + k] * corr[p * d * d + k] }
+            refNorm[p] = s.squareRoot()
+        }
+        rebuild(nominal)
+    }
+
+    /// Replaces the nominal histograms of every population by float32-binned ones (reference quirk mode).
+    func setReferenceHistograms(_ h: [Double]) { refContent = h; rebuild(nil) }
+
+    /// Recomputes every histogram, term and moment from `values` (nil: keep histograms, recompute terms only).
+    func rebuild(_ values: FeatureMatrixView?) {
+        if let x = values {
+            for k in content.indices { content[k] = 0; sumW2[k] = 0; count[k] = 0 }
+            for k in sum.indices { sum[k] = 0 }
+            for k in sumProd.indices { sumProd[k] = 0 }
+            var a = [Double](repeating: 0, count: d)
+            for i in 0..<n {
+                let w = weights[i]
+                for j in 0..<d { binOf[i * d + j] = Int32(grids[j].bin(x[i, j])) }
+                for q in popStart[i]..<popStart[i + 1] {
+                    let p = popList[q]
+                    for j in 0..<d {
+                        a[j] = x[i, j] - shift[p * d + j]
+                        let h = (p * d + j) * bins + Int(binOf[i * d + j])
+                        content[h] += w; sumW2[h] += w * w; count[h] += 1
+                        sum[p * d + j] += w * a[j]
+                    }
+                    let base = p * d * d
+                    for j in 0..<d {
+                        let wa = w * a[j]
+                        for k in j..<d { sumProd[base + j * d + k] += wa * a[k] }
+                    }
+                }
+            }
+            for p in 0..<populationCount {
+                for j in 0..<d { for k in 0..<j { sumProd[p * d * d + j * d + k] = sumProd[p * d * d + k * d + j] } }
+            }
+        }
+        for p in 0..<populationCount {
+            for j in 0..<d { refreshHistogram(p, j) }
+            refreshCorrelation(p)
+        }
+    }
+
+    /// Recomputes the JSD and chi2 terms and sums of one histogram.
+    func refreshHistogram(_ p: Int, _ j: Int) {
+        let W = totalWeight[p], base = (p * d + j) * bins
+        var js = 0.0, cs = 0.0, used = 0
+        for b in 0..<bins {
+            let t = JensenShannon.term(W != 0 ? content[base + b] / W : 0, W != 0 ? refContent[base + b] / W : 0)
+            jsdTerm[base + b] = t; js += t
+            let (c, u) = chi2BinTerm(p, j, b, content[base + b], sumW2[base + b])
+            chi2Term[base + b] = c; cs += c; used += u
+        }
+        jsdSum[p * d + j] = js; chi2Sum[p * d + j] = cs; chi2Used[p * d + j] = used
+    }
+
+    /// One bin's chi2 term for perturbed content h, sum of squared weights s2, and whether the bin is used.
+    @inline(__always)
+    func chi2BinTerm(_ p: Int, _ j: Int, _ b: Int, _ h: Double, _ s2: Double) -> (Double, Int) {
+        let k = (p * d + j) * bins + b
+        let r = refContent[k], syst = relativeSystematic[j] * r
+        let variance = s2 + refSumW2[k] + syst * syst
+        if variance <= 0 { return (0, 0) }
+        let delta = h - r
+        return (delta * delta / variance, 1)
+    }
+
+    /// Whether bin b of (p, j) counts in the chi2 degrees of freedom (non-zero variance).
+    @inline(__always)
+    func binUsed(_ p: Int, _ j: Int, _ b: Int) -> Bool {
+        let k = (p * d + j) * bins + b
+        let syst = relativeSystematic[j] * refContent[k]
+        return sumW2[k] + refSumW2[k] + syst * syst > 0
+    }
+
+    /// Recomputes the JSD and chi2 terms of two bins, then the sums (adds only; no logarithms elsewhere).
+    func refreshBins(_ p: Int, _ j: Int, _ b1: Int, _ b2: Int) {
+        let W = totalWeight[p], base = (p * d + j) * bins
+        for b in [b1, b2] {
+            jsdTerm[base + b] = JensenShannon.term(W != 0 ? content[base + b] / W : 0, W != 0 ? refContent[base + b] / W : 0)
+            chi2Term[base + b] = chi2BinTerm(p, j, b, content[base + b], sumW2[base + b]).0
+        }
+        var js = 0.0, cs = 0.0, used = 0
+        for b in 0..<bins {
+            js += jsdTerm[base + b]; cs += chi2Term[base + b]
+            if binUsed(p, j, b) { used += 1 }
+        }
+        jsdSum[p * d + j] = js; chi2Sum[p * d + j] = cs; chi2Used[p * d + j] = used
+    }
+
+    /// Recomputes means, covariances, correlations and the squared correlation distance of population p.
+    func refreshCorrelation(_ p: Int) {
+        let W = totalWeight[p], mb = p * d * d, fb = p * d
+        for j in 0..<d { mean[fb + j] = W != 0 ? sum[fb + j] / W : 0 }
+        for j in 0..<d {
+            for k in 0..<d {
+                cov[mb + j * d + k] = W != 0 ? sumProd[mb + j * d + k] / W - mean[fb + j] * mean[fb + k] : 0
+            }
+            let v = cov[mb + j * d + j]
+            variance[fb + j] = v
+            invSd[fb + j] = v > 0 ? 1 / v.squareRoot() : 0
+        }
+        var dist = 0.0
+        for j in 0..<d {
+            for k in 0..<d {
+                let r = j == k ? (variance[fb + j] > 0 ? 1 : 0) : cov[mb + j * d + k] * invSd[fb + j] * invSd[fb + k]
+                corr[mb + j * d + k] = r
+                let e = r - refCorr[mb + j * d + k]
+                dist += e * e
+            }
+        }
+        corrDiff2[p] = dist
+    }
+
+    /// Moves event i's feature j from its current value `old` to `new`; `row` holds the event's current values.
+    func apply(event i: Int, feature j: Int, old: Double, new: Double, row: UnsafeBufferPointer<Double>) {
+        let w = weights[i], delta = new - old
+        let oldBin = Int(binOf[i * d + j]), newBin = grids[j].bin(new)
+        binOf[i * d + j] = Int32(newBin)
+        for q in popStart[i]..<popStart[i + 1] {
+            let p = popList[q]
+            if oldBin != newBin {
+                let base = (p * d + j) * bins
+                content[base + oldBin] -= w; sumW2[base + oldBin] -= w * w; count[base + oldBin] -= 1
+                if count[base + oldBin] == 0 { content[base + oldBin] = 0; sumW2[base + oldBin] = 0 }
+                content[base + newBin] += w; sumW2[base + newBin] += w * w; count[base + newBin] += 1
+                refreshBins(p, j, oldBin, newBin)
+            }
+            // Moments: S_j, S_jj, S_jk.
+            let fb = p * d, mb = p * d * d
+            let aOld = old - shift[fb + j], aNew = new - shift[fb + j]
+            sum[fb + j] += w * delta
+            sumProd[mb + j * d + j] += w * (aNew * aNew - aOld * aOld)
+            for k in 0..<d where k != j {
+                let v = sumProd[mb + j * d + k] + w * delta * (row[k] - shift[fb + k])
+                sumProd[mb + j * d + k] = v; sumProd[mb + k * d + j] = v
+            }
+            let W = totalWeight[p]
+            guard W != 0 else { continue }
+            let m = sum[fb + j] / W
+            mean[fb + j] = m
+            for k in 0..<d {
+                let c = sumProd[mb + j * d + k] / W - m * mean[fb + k]
+                cov[mb + j * d + k] = c; cov[mb + k * d + j] = c
+            }
+            let v = cov[mb + j * d + j]
+            variance[fb + j] = v
+            let s = v > 0 ? 1 / v.squareRoot() : 0
+            invSd[fb + j] = s
+            var change = 0.0
+            for k in 0..<d where k != j {
+                let rOld = corr[mb + j * d + k], r0 = refCorr[mb + j * d + k]
+                let rNew = cov[mb + j * d + k] * s * invSd[fb + k]
+                corr[mb + j * d + k] = rNew; corr[mb + k * d + j] = rNew
+                change += (rNew - r0) * (rNew - r0) - (rOld - r0) * (rOld - r0)
+            }
+            let rjj: Double = v > 0 ? 1 : 0
+            let e0 = corr[mb + j * d + j] - refCorr[mb + j * d + j], e1 = rjj - refCorr[mb + j * d + j]
+            corr[mb + j * d + j] = rjj
+            corrDiff2[p] = max(0, corrDiff2[p] + 2 * change + e1 * e1 - e0 * e0)
+        }
+    }
+
+    /// JS distance of feature j in population p.
+    func jsd(_ p: Int, _ j: Int) -> Double { max(jsdSum[p * d + j], 0).squareRoot() }
+
+    /// ||corr − corr_nominal||_F / ||corr_nominal||_F of population p.
+    func relativeCorrelationChange(_ p: Int) -> Double {
+        refNorm[p] > 0 ? max(corrDiff2[p], 0).squareRoot() / refNorm[p] : 0
+    }
+
+    /// chi2 test result of feature j in population p (perturbed vs nominal).
+    func chi2(_ p: Int, _ j: Int) -> Chi2Result {
+        let ndf = max(chi2Used[p * d + j] - 1, 0), c = chi2Sum[p * d + j]
+        return Chi2Result(chi2: c, ndf: ndf, pValue: IncompleteGamma.chi2Survival(c, dof: ndf))
+    }
+}
+
+/// Read-only row-major view used to build the state from a FeatureMatrix or a raw buffer.
+struct FeatureMatrixView {
+    let rows: Int, columns: Int
+    let values: [Double]
+    init(_ m: FeatureMatrix) { rows = m.rows; columns = m.columns; values = m.values }
+    init(rows: Int, columns: Int, values: [Double]) { self.rows = rows; self.columns = columns; self.values = values }
+    @inline(__always) subscript(i: Int, j: Int) -> Double { values[i * columns + j] }
+}

@@ -1,0 +1,292 @@
+/// The per-event candidate search of our (fixed) algorithm, modes jsd, chi2 and envelope.
+///
+/// Features are visited in order; each feature's candidates move the event in the direction of its loss
+/// gradient and are all evaluated in one pass against the state the previous feature's change left, so every
+/// applied change keeps every global bound (hard constraints). For each population holding the event a
+/// candidate costs O(1): the JSD and chi2 sums change in two bins (the target-bin terms are memoised per
+/// feature), and the change of the correlation row is a closed form in the change δ over sums precomputed
+/// once per feature in O(d):
+///   r'_k − r_k = (s' − s)·g_k + s'·δ·h_k,  g_k = cov_jk/σ_k, h_k = (a_k − μ_k)/σ_k, s = 1/σ_j,
+///   σ_j'² = σ_j² + δ·(2u_j + Δ − δ), δ = wΔ/W.
+struct FixedSearch {
+    let engine: AttackEngine
+    let state: ConstraintState
+    var cfg: AttackConfiguration
+    let d: Int, bins: Int
+    let jsdCap: Double
+    private var candidates: [Double] = []
+    private var pre: [PopulationPrecompute] = []
+    private var memoJSD: [Double], memoChi2: [Double], memoUsed: [Int], memoStamp: [Int]
+    private var stamp = 0
+
+    struct PopulationPrecompute {
+        var p = 0, base = 0, oldBin = 0
+        var W = 1.0, w = 1.0, wOverW = 1.0
+        var u = 0.0, variance = 0.0, s = 0.0, sq = 0.0
+        var E = 0.0, G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
+        var D = 0.0, invNorm = 0.0
+        var jsdSum = 0.0, jsdDistance = 0.0, jsdSameBinRemoved = 0.0
+        var stepCap2 = Double.infinity, relCap2 = Double.infinity
+        var chi2Sum = 0.0, chi2Used = 0, chi2SameBinRemoved = 0.0, usedSameBinRemoved = 0
+        var removedCountZero = false
+    }
+
+    init(engine: AttackEngine) {
+        self.engine = engine
+        state = engine.state
+        cfg = engine.configuration
+        d = engine.d; bins = cfg.bins
+        jsdCap = min(cfg.maxStepJSD, cfg.constraintJSD)
+        let maxPops = state.populationCount
+        memoJSD = .init(repeating: 0, count: maxPops * bins); memoChi2 = memoJSD
+        memoUsed = .init(repeating: 0, count: maxPops * bins); memoStamp = .init(repeating: -1, count: maxPops * bins)
+        pre = .init(repeating: PopulationPrecompute(), count: maxPops)
+    }
+
+    /// Searches and applies the best admissible change of each feature of event i; true if anything moved.
+    mutating func searchEvent(_ i: Int, gradient: ArraySlice<Double>, rng: inout SplitMix64) -> Bool {
+        var moved = false
+        for j in 0..<d {
+            let dir: Double = gradient[gradient.startIndex + j] >= 0 ? 1 : -1
+            guard let (lo, hi) = engine.allowedInterval(event: i, feature: j) else { continue }
+            generateCandidates(i, j, dir: dir, lo: lo, hi: hi, rng: &rng)
+            if candidates.isEmpty { continue }
+            if let best = bestCandidate(i, j) {
+                move(i, j, to: best)
+                moved = true
+            }
+        }
+        return moved
+    }
+
+    /// Fills `candidates` with new values of feature j, in direction `dir`, inside [lo, hi].
+    private mutating func generateCandidates(_ i: Int, _ j: Int, dir: Double, lo: Double, hi: Double,
+                                             rng: inout SplitMix64) {
+        // Work on a local array (moved out and back: no copy, no per-append exclusivity check).
+        var candidates: [Double] = []
+        swap(&candidates, &self.candidates)
+        candidates.removeAll(keepingCapacity: true)
+        defer { swap(&candidates, &self.candidates) }
+        let cfg = self.cfg
+        let x = engine.values[i * d + j]
+        let reach = dir > 0 ? hi - x : x - lo
+        if engine.settings[j].integerValued {
+            let obs = engine.observedValues[j]
+            let limit = cfg.candidates ?? Int.max
+            if dir > 0 {
+                var k = upperBound(obs, x)
+                while k < obs.count && candidates.count < limit && obs[k] <= hi {
+                    if obs[k] - x >= cfg.minChange { candidates.append(obs[k]) }
+                    k += 1
+                }
+            } else {
+                var k = lowerBound(obs, x) - 1
+                while k >= 0 && candidates.count < limit && obs[k] >= lo {
+                    if x - obs[k] >= cfg.minChange { candidates.append(obs[k]) }
+                    k -= 1
+                }
+            }
+            return
+        }
+        guard reach > 0 else { return }
+        if let count = cfg.candidates {
+            guard reach >= cfg.minChange else { return }
+            for _ in 0..<count {
+                let delta = rng.uniform(cfg.minChange, reach)
+                candidates.append(min(hi, max(lo, x + dir * delta)))
+            }
+        } else {
+            var mc = cfg.minChange, st = cfg.step
+            if let f = cfg.randomizeStep {
+                st *= rng.uniform(1 - f, 1 + f); mc *= rng.uniform(1 - f, 1 + f)
+            }
+            var k = 0
+            while k < FixedSearch.gridLimit {
+                let delta = mc + Double(k) * st
+                if delta > reach { break }
+                candidates.append(min(hi, max(lo, x + dir * delta)))
+                k += 1
+            }
+        }
+    }
+
+    /// Largest grid of candidates per feature and event (grid mode on a wide-range feature).
+    static let gridLimit = 100_000
+
+    /// The admissible value among `values` of lowest cost, and that cost (re-optimisation of fooled events).
+    mutating func best(_ i: Int, _ j: Int, among values: [Double]) -> (value: Double, cost: Double)? {
+        candidates = values
+        return bestCandidate(i, j).map { ($0, lastBestCost) }
+    }
+
+    /// Cost of leaving feature j of event i where it is (same terms as a candidate's cost).
+    func currentCost(_ i: Int, _ j: Int) -> Double {
+        var maxJ = 0.0, maxF = 0.0
+        for p in state.popList[state.popStart[i] ..< state.popStart[i + 1]] {
+            maxJ = max(maxJ, state.jsd(p, j))
+            maxF = max(maxF, state.relativeCorrelationChange(p))
+        }
+        return cfg.alpha * maxJ + cfg.beta * maxF
+    }
+
+    /// Applies value `v` to feature j of event i.
+    mutating func move(_ i: Int, _ j: Int, to v: Double) {
+        let old = engine.values[i * d + j]
+        engine.values.withUnsafeBufferPointer { row in
+            state.apply(event: i, feature: j, old: old, new: v, row: UnsafeBufferPointer(rebasing: row[i * d ..< (i + 1) * d]))
+        }
+        engine.values[i * d + j] = v
+    }
+
+    private var lastBestCost = Double.infinity
+
+    /// Largest JSD of feature j and largest relative correlation change over event i's populations if its
+    /// feature j moved to v (no constraint applied): the closed forms the search uses, for tests.
+    mutating func probe(_ i: Int, _ j: Int, to v: Double) -> (jsd: Double, rel: Double) {
+        let saved = cfg
+        defer { cfg = saved }
+        cfg.mode = .envelope
+        cfg.alpha = 1; cfg.beta = 0
+        let js = best(i, j, among: [v])?.cost ?? .nan
+        cfg.alpha = 0; cfg.beta = 1
+        let rel = best(i, j, among: [v])?.cost ?? .nan
+        return (js, rel)
+    }
+
+    /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any.
+    private mutating func bestCandidate(_ i: Int, _ j: Int) -> Double? {
+        let popRange = state.popStart[i] ..< state.popStart[i + 1]
+        let np = popRange.count
+        let x = engine.values[i * d + j]
+        stamp += 1
+        for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
+        let grid = state.grids[j]
+        let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
+        let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
+        let critical = engine.chi2Critical
+        let state = self.state
+        // Local references: no exclusivity checks on the class's arrays inside the loop.
+        let content = state.content, refContent = state.refContent, jsdTerm = state.jsdTerm
+        let sumW2 = state.sumW2, chi2Term = state.chi2Term
+        var bestCost = Double.infinity, best: Double? = nil
+        pre.withUnsafeBufferPointer { pre in
+        memoJSD.withUnsafeMutableBufferPointer { memoJSD in
+        memoChi2.withUnsafeMutableBufferPointer { memoChi2 in
+        memoUsed.withUnsafeMutableBufferPointer { memoUsed in
+        memoStamp.withUnsafeMutableBufferPointer { memoStamp in
+        candidates.withUnsafeBufferPointer { candidates in
+            for v in candidates {
+                let delta = v - x
+                if delta == 0 { continue }
+                let b = grid.bin(v)
+                var maxJ = 0.0, maxF = 0.0, ok = true
+                for q in 0..<np {
+                    // Marginal: JSD (and chi2) after the move; target-bin values memoised per feature.
+                    var js = pre[q].jsdDistance
+                    if b != pre[q].oldBin {
+                        let m = q * bins + b
+                        if memoStamp[m] != stamp {
+                            let pc = pre[q], k = pc.base + b
+                            let hb = content[k] + pc.w
+                            let js2 = pc.jsdSameBinRemoved - jsdTerm[k]
+                                + JensenShannon.term(hb / pc.W, refContent[k] / pc.W)
+                            memoJSD[m] = js2 > 0 ? js2.squareRoot() : 0
+                            if isChi2 {
+                                let (c, u) = state.chi2BinTerm(pc.p, j, b, hb, sumW2[k] + pc.w * pc.w)
+                                memoChi2[m] = pc.chi2SameBinRemoved - chi2Term[k] + c
+                                memoUsed[m] = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u
+                            }
+                            memoStamp[m] = stamp
+                        }
+                        js = memoJSD[m]
+                        if isChi2 {
+                            let ndf = memoUsed[m] - 1
+                            if ndf >= 0 && memoChi2[m] > critical[ndf] { ok = false; break }
+                        }
+                    }
+                    if isJSD && js > jsdCap { ok = false; break }
+                    // Correlation row j after the move (closed form, see the type's documentation).
+                    let variance = pre[q].variance
+                    var d2 = pre[q].D
+                    if variance > 0 {
+                        let dl = pre[q].wOverW * delta
+                        let dv = dl * (2 * pre[q].u + delta - dl)
+                        let v2 = variance + dv
+                        if !(v2 > 0) { ok = false; break }
+                        let s2 = 1 / v2.squareRoot()
+                        let ds = s2 - pre[q].s
+                        let sd = s2 * dl
+                        let step2 = ds * ds * pre[q].G + 2 * ds * sd * pre[q].GH + sd * sd * pre[q].H
+                        d2 += 2 * step2 + 4 * (ds * pre[q].Eg + sd * pre[q].Eh)
+                        if enforceCorr && (2 * step2 > pre[q].stepCap2 || d2 > pre[q].relCap2) { ok = false; break }
+                    }
+                    maxJ = max(maxJ, js)
+                    maxF = max(maxF, (d2 > 0 ? d2.squareRoot() : 0) * pre[q].invNorm)
+                }
+                if !ok { continue }
+                let cost = alpha * maxJ + beta * maxF
+                if cost < bestCost { bestCost = cost; best = v }
+            }
+        } } } } } }
+        lastBestCost = bestCost
+        return best
+    }
+
+    private func precompute(_ i: Int, _ j: Int, _ p: Int) -> PopulationPrecompute {
+        var pc = PopulationPrecompute()
+        let fb = p * d, mb = p * d * d
+        pc.p = p; pc.W = state.totalWeight[p]; pc.w = state.weights[i]
+        if pc.W == 0 { pc.W = 1 }
+        pc.wOverW = pc.w / pc.W
+        pc.base = (p * d + j) * bins
+        pc.oldBin = Int(state.binOf[i * d + j])
+        let x = engine.values
+        pc.u = x[i * d + j] - state.shift[fb + j] - state.mean[fb + j]
+        pc.variance = state.variance[fb + j]
+        pc.s = state.invSd[fb + j]; pc.sq = pc.variance > 0 ? pc.variance.squareRoot() : 0
+        let invSd = state.invSd, cov = state.cov, shift = state.shift, mean = state.mean
+        let corr = state.corr, refCorr = state.refCorr
+        for k in 0..<d where k != j {
+            let t = invSd[fb + k]
+            let g = cov[mb + j * d + k] * t
+            let h = (x[i * d + k] - shift[fb + k] - mean[fb + k]) * t
+            let e = corr[mb + j * d + k] - refCorr[mb + j * d + k]
+            pc.E += e * e; pc.G += g * g; pc.GH += g * h; pc.H += h * h; pc.Eg += e * g; pc.Eh += e * h
+        }
+        pc.D = state.corrDiff2[p]
+        pc.invNorm = state.refNorm[p] > 0 ? 1 / state.refNorm[p] : 0
+        if state.refNorm[p] > 0 {
+            let r2 = state.refNorm[p] * state.refNorm[p]
+            pc.stepCap2 = cfg.maxStepFrob * cfg.maxStepFrob * r2
+            pc.relCap2 = cfg.constraintRelCorr * cfg.constraintRelCorr * r2
+        }
+        // Removing the event from its bin (shared by all target bins).
+        let a = pc.base + pc.oldBin
+        let ha = state.count[a] == 1 ? 0 : state.content[a] - pc.w
+        pc.jsdSum = state.jsdSum[fb + j]
+        pc.jsdDistance = pc.jsdSum > 0 ? pc.jsdSum.squareRoot() : 0
+        pc.jsdSameBinRemoved = pc.jsdSum - state.jsdTerm[a] + JensenShannon.term(ha / pc.W, state.refContent[a] / pc.W)
+        if cfg.mode == .chi2 {
+            let s2a = state.count[a] == 1 ? 0 : state.sumW2[a] - pc.w * pc.w
+            let (c, u) = state.chi2BinTerm(p, j, pc.oldBin, ha, s2a)
+            pc.chi2Sum = state.chi2Sum[fb + j]; pc.chi2Used = state.chi2Used[fb + j]
+            pc.chi2SameBinRemoved = pc.chi2Sum - state.chi2Term[a] + c
+            pc.usedSameBinRemoved = pc.chi2Used - (state.binUsed(p, j, pc.oldBin) ? 1 : 0) + u
+        }
+        return pc
+    }
+}
+
+/// First index with a[k] > x (a sorted ascending).
+func upperBound(_ a: [Double], _ x: Double) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi { let m = (lo + hi) / 2; if a[m] <= x { lo = m + 1 } else { hi = m } }
+    return lo
+}
+
+/// First index with a[k] ≥ x (a sorted ascending).
+func lowerBound(_ a: [Double], _ x: Double) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi { let m = (lo + hi) / 2; if a[m] < x { lo = m + 1 } else { hi = m } }
+    return lo
+}

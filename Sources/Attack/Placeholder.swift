@@ -1,1 +1,0 @@
-// Attack: implementation lands here.
