@@ -138,7 +138,7 @@ public enum HTMLReport {
         return h + "</section>"
     }
 
-    static func attackSection(_ a: AttackMetrics) -> String {
+    static func attackSection(_ a: AttackDiagnostics) -> String {
         var h = "<section id=\"attack\"><h2>5. Attack</h2>"
         let colours = [Palette.perturbed, Palette.nominal, "#2ca02c", "#9467bd", "#8c564b"]
         let fooling = a.series.filter { $0.name.lowercased().contains("fool") }

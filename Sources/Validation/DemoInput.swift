@@ -12,7 +12,7 @@ public enum DemoInput {
     public static let featureNames = ["lep_pt", "met", "m_jj", "delta_eta"]
 
     public static func make(events: Int = 4000, step: Double = 0.12, seed: UInt64 = 42) -> ValidationInput {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let p = featureNames.count
         func draw(_ n: Int) -> FeatureMatrix {
             var m = FeatureMatrix(rows: n, columns: p, names: featureNames)
@@ -58,13 +58,13 @@ public enum DemoInput {
             data: ValidationSample(features: data),
             regions: [ValidationRegion(name: "CR_highMET", nominalMask: highMET, perturbedMask: highMETPert, dataMask: dataHighMET)],
             scores: ScoreInput(nominal: sNom, perturbed: sPert, labels: labels, workingPoint: 0.5),
-            attack: AttackMetrics(series: [.init(name: "fooling_ratio", values: series)],
+            attack: AttackDiagnostics(series: [.init(name: "fooling_ratio", values: series)],
                                   scalars: [.init(name: "iterations", value: 20), .init(name: "epsilon", value: step)]))
     }
 }
 
-/// A small, seedable generator (SplitMix64) so demos and tests are reproducible everywhere.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+/// A small, seedable generator (the SplitMix64 algorithm) so demos and tests are reproducible everywhere.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {

@@ -67,10 +67,10 @@ public struct ValidationInput: Sendable {
     public var regions: [ValidationRegion]
     public var scores: ScoreInput?
     /// Attack diagnostics passed through to the report as given.
-    public var attack: AttackMetrics?
+    public var attack: AttackDiagnostics?
 
     public init(featureNames: [String], nominal: ValidationSample, perturbed: ValidationSample, data: ValidationSample? = nil,
-                regions: [ValidationRegion] = [], scores: ScoreInput? = nil, attack: AttackMetrics? = nil) {
+                regions: [ValidationRegion] = [], scores: ScoreInput? = nil, attack: AttackDiagnostics? = nil) {
         self.featureNames = featureNames
         self.nominal = nominal
         self.perturbed = perturbed
@@ -93,7 +93,7 @@ public struct ValidationOptions: Sendable {
     /// and (when `jsdStatisticalFloor`) also its (1 − alpha) quantile under "no difference" for the sample sizes.
     public var jsdThreshold: Double = 0.05
     /// Raise the JSD threshold to the statistical (1 − alpha) quantile for the sample sizes (see
-    /// `JensenShannon.nullQuantile`); without it small samples make every JSD check fire.
+    /// `JensenShannonDistance.nullQuantile`); without it small samples make every JSD check fire.
     public var jsdStatisticalFloor: Bool = true
     /// Logarithm base of the reported Jensen-Shannon distance (2: bits, distance in [0, 1]).
     public var jsdBase: Double = 2
@@ -113,9 +113,9 @@ extension ValidationInput {
     /// when present there, from the data table. Region masks go in as given.
     public static func fromTables(nominal: EventTable, perturbed: EventTable, data: EventTable? = nil, features: [String],
                                   weightColumn: String? = nil, regions: [ValidationRegion] = [], scores: ScoreInput? = nil,
-                                  attack: AttackMetrics? = nil) throws -> ValidationInput {
+                                  attack: AttackDiagnostics? = nil) throws -> ValidationInput {
         guard nominal.rowCount == perturbed.rowCount else {
-            throw ValidationError.lengthMismatch(what: "perturbed table rows", expected: nominal.rowCount, got: perturbed.rowCount)
+            throw ValidatorError.lengthMismatch(what: "perturbed table rows", expected: nominal.rowCount, got: perturbed.rowCount)
         }
         let dataWeight = weightColumn.flatMap { w in data?[w] != nil ? w : nil }
         return ValidationInput(

@@ -13,7 +13,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     /// Share of events whose classification the perturbation flipped (see `foolingDefinition`).
     public var foolingRatio: Double?
     public var foolingDefinition: String?
-    public var attack: AttackMetrics?
+    public var attack: AttackDiagnostics?
     /// Things the validation could not do (e.g. an empty region), each saying where.
     public var warnings: [String]
 
@@ -167,7 +167,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
 }
 
 /// Attack diagnostics carried into the report as given: named per-iteration series and named scalars.
-public struct AttackMetrics: Sendable, Codable, Equatable {
+public struct AttackDiagnostics: Sendable, Codable, Equatable {
     public struct Series: Sendable, Codable, Equatable {
         public var name: String
         public var values: [Double]

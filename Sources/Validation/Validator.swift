@@ -58,7 +58,7 @@ public enum Validator {
                 for (cmp, h1, x1, w1, h2, x2, w2, mode) in sampleChecks {
                     let at = "region '\(region.name)', feature '\(feature)', \(cmp.rawValue)"
                     do {
-                        let r = try Chi2Test.test(h1, h2, mode: mode)
+                        let r = try HistogramChi2Test.test(h1, h2, mode: mode)
                         checks.append(Check(region: region.name, feature: feature, comparison: cmp, test: .chi2, statistic: r.statistic,
                                             pValue: r.pValue, ndf: r.ndf, mode: mode.rawValue, noticed: r.pValue < options.alpha))
                     } catch { warnings.append("\(at): chi2 not computed: \(error)") }
@@ -68,11 +68,11 @@ public enum Validator {
                                             pValue: r.pValue, ndf: nil, mode: nil, noticed: r.pValue < options.alpha))
                     } catch { warnings.append("\(at): KS not computed: \(error)") }
                     do {
-                        let d = try JensenShannon.distance(h1.sumW, h2.sumW, base: options.jsdBase)
+                        let d = try JensenShannonDistance.distance(h1.sumW, h2.sumW, base: options.jsdBase)
                         var threshold = options.jsdThreshold
                         if options.jsdStatisticalFloor {
                             let k = zip(h1.sumW, h2.sumW).filter { $0 != 0 || $1 != 0 }.count
-                            let floor = JensenShannon.nullQuantile(bins: k, n1: effectiveCount(w1, x1.count), n2: effectiveCount(w2, x2.count),
+                            let floor = JensenShannonDistance.nullQuantile(bins: k, n1: effectiveCount(w1, x1.count), n2: effectiveCount(w2, x2.count),
                                                                    alpha: options.alpha, base: options.jsdBase)
                             threshold = max(threshold, floor)
                         }
@@ -143,7 +143,7 @@ public enum Validator {
             var chi2: Check?, ks: Check?
             let unweighted = input.nominal.weights == nil && input.perturbed.weights == nil
             if !sn.isEmpty && !sp.isEmpty {
-                if let r = try? Chi2Test.test(hn, hp, mode: unweighted ? .uu : .ww) {
+                if let r = try? HistogramChi2Test.test(hn, hp, mode: unweighted ? .uu : .ww) {
                     chi2 = Check(region: region.name, feature: "score", comparison: .nominalVsPerturbed, test: .chi2, statistic: r.statistic,
                                  pValue: r.pValue, ndf: r.ndf, mode: r.mode.rawValue, noticed: r.pValue < options.alpha)
                 }
@@ -189,10 +189,10 @@ public enum Validator {
         let p = input.featureNames.count
         func sample(_ s: ValidationSample, _ name: String) throws {
             guard s.features.columns == p else {
-                throw ValidationError.lengthMismatch(what: "\(name) feature columns", expected: p, got: s.features.columns)
+                throw ValidatorError.lengthMismatch(what: "\(name) feature columns", expected: p, got: s.features.columns)
             }
             if let w = s.weights, w.count != s.eventCount {
-                throw ValidationError.lengthMismatch(what: "\(name) weights", expected: s.eventCount, got: w.count)
+                throw ValidatorError.lengthMismatch(what: "\(name) weights", expected: s.eventCount, got: w.count)
             }
         }
         try sample(input.nominal, "nominal")
@@ -200,27 +200,27 @@ public enum Validator {
         if let d = input.data { try sample(d, "data") }
         for r in input.regions {
             guard r.nominalMask.count == input.nominal.eventCount else {
-                throw ValidationError.lengthMismatch(what: "region '\(r.name)' nominal mask", expected: input.nominal.eventCount, got: r.nominalMask.count)
+                throw ValidatorError.lengthMismatch(what: "region '\(r.name)' nominal mask", expected: input.nominal.eventCount, got: r.nominalMask.count)
             }
             if let m = r.perturbedMask, m.count != input.perturbed.eventCount {
-                throw ValidationError.lengthMismatch(what: "region '\(r.name)' perturbed mask", expected: input.perturbed.eventCount, got: m.count)
+                throw ValidatorError.lengthMismatch(what: "region '\(r.name)' perturbed mask", expected: input.perturbed.eventCount, got: m.count)
             }
             if let m = r.dataMask {
-                guard let d = input.data else { throw ValidationError.invalidInput("region '\(r.name)' has a data mask but no data sample is given") }
+                guard let d = input.data else { throw ValidatorError.invalidInput("region '\(r.name)' has a data mask but no data sample is given") }
                 guard m.count == d.eventCount else {
-                    throw ValidationError.lengthMismatch(what: "region '\(r.name)' data mask", expected: d.eventCount, got: m.count)
+                    throw ValidatorError.lengthMismatch(what: "region '\(r.name)' data mask", expected: d.eventCount, got: m.count)
                 }
             }
         }
         if let s = input.scores {
             guard s.nominal.count == input.nominal.eventCount else {
-                throw ValidationError.lengthMismatch(what: "nominal scores", expected: input.nominal.eventCount, got: s.nominal.count)
+                throw ValidatorError.lengthMismatch(what: "nominal scores", expected: input.nominal.eventCount, got: s.nominal.count)
             }
             guard s.perturbed.count == input.perturbed.eventCount else {
-                throw ValidationError.lengthMismatch(what: "perturbed scores", expected: input.perturbed.eventCount, got: s.perturbed.count)
+                throw ValidatorError.lengthMismatch(what: "perturbed scores", expected: input.perturbed.eventCount, got: s.perturbed.count)
             }
             if let l = s.labels, l.count != s.nominal.count {
-                throw ValidationError.lengthMismatch(what: "labels", expected: s.nominal.count, got: l.count)
+                throw ValidatorError.lengthMismatch(what: "labels", expected: s.nominal.count, got: l.count)
             }
         }
     }

@@ -12,7 +12,7 @@ final class ValidatorTests: XCTestCase {
     }
 
     func gaussianSample(_ n: Int, seed: UInt64, shift: Double = 0) -> FeatureMatrix {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let a = (0..<n).map { _ in rng.gaussian() + shift }
         let b = a.map { 0.5 * $0 + rng.gaussian() }
         return matrix([a, b])
@@ -89,7 +89,7 @@ final class ValidatorTests: XCTestCase {
 
     func testDataComparisonsUseUWAgainstWeightedSimulation() throws {
         let x = gaussianSample(1500, seed: 4), d = gaussianSample(800, seed: 5)
-        var rng = SplitMix64(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let w = (0..<1500).map { _ in 0.5 + rng.uniform() }
         let r = try Validator.run(ValidationInput(featureNames: ["a", "b"], nominal: .init(features: x, weights: w),
                                                   perturbed: .init(features: x, weights: w), data: .init(features: d)))
@@ -104,11 +104,11 @@ final class ValidatorTests: XCTestCase {
     func testShapeErrorsSayWhat() {
         let x = matrix([[1, 2, 3]])
         XCTAssertThrowsError(try Validator.run(ValidationInput(featureNames: ["x"], nominal: .init(features: x, weights: [1, 2]), perturbed: .init(features: x)))) {
-            XCTAssertEqual($0 as? ValidationError, .lengthMismatch(what: "nominal weights", expected: 3, got: 2))
+            XCTAssertEqual($0 as? ValidatorError, .lengthMismatch(what: "nominal weights", expected: 3, got: 2))
         }
         XCTAssertThrowsError(try Validator.run(ValidationInput(featureNames: ["x"], nominal: .init(features: x), perturbed: .init(features: x),
                                                                regions: [.init(name: "SR", nominalMask: [true])]))) {
-            XCTAssertEqual($0 as? ValidationError, .lengthMismatch(what: "region 'SR' nominal mask", expected: 3, got: 1))
+            XCTAssertEqual($0 as? ValidatorError, .lengthMismatch(what: "region 'SR' nominal mask", expected: 3, got: 1))
         }
         XCTAssertThrowsError(try Validator.run(ValidationInput(featureNames: ["x", "y"], nominal: .init(features: x), perturbed: .init(features: x))))
     }
@@ -178,7 +178,7 @@ final class ValidatorInputTests: XCTestCase {
     }
 
     func testJSDThresholdIsRecordedAndFloorCanBeSwitchedOff() throws {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let a = FeatureMatrix(rows: 300, columns: 1, values: (0..<300).map { _ in rng.gaussian() })
         let b = FeatureMatrix(rows: 300, columns: 1, values: (0..<300).map { _ in rng.gaussian() })
         let input = ValidationInput(featureNames: ["x"], nominal: .init(features: a), perturbed: .init(features: b))

@@ -6,18 +6,18 @@ public struct Binning: Sendable, Equatable, Codable {
 
     /// Explicit, strictly increasing edges (at least two).
     public init(edges: [Double]) throws {
-        guard edges.count >= 2 else { throw ValidationError.invalidBinning("need at least two edges, got \(edges.count)") }
+        guard edges.count >= 2 else { throw ValidatorError.invalidBinning("need at least two edges, got \(edges.count)") }
         for i in 1..<edges.count where !(edges[i] > edges[i - 1]) {
-            throw ValidationError.invalidBinning("edges not strictly increasing at \(i): \(edges[i - 1]) then \(edges[i])")
+            throw ValidatorError.invalidBinning("edges not strictly increasing at \(i): \(edges[i - 1]) then \(edges[i])")
         }
         self.edges = edges
     }
 
     /// `bins` equal-width bins on [lower, upper]; a degenerate range (lower == upper) is widened by ±0.5.
     public init(bins: Int, lower: Double, upper: Double) throws {
-        guard bins >= 1 else { throw ValidationError.invalidBinning("bins must be ≥ 1, got \(bins)") }
+        guard bins >= 1 else { throw ValidatorError.invalidBinning("bins must be ≥ 1, got \(bins)") }
         guard lower.isFinite, upper.isFinite, upper >= lower else {
-            throw ValidationError.invalidBinning("range [\(lower), \(upper)] is not a finite interval")
+            throw ValidatorError.invalidBinning("range [\(lower), \(upper)] is not a finite interval")
         }
         var lo = lower, hi = upper
         if hi == lo { lo -= 0.5; hi += 0.5 }
@@ -76,7 +76,7 @@ public struct Histogram1D: Sendable, Equatable, Codable {
     public init(binning: Binning, values: [Double], weights: [Double]? = nil) throws {
         self.init(binning: binning)
         if let w = weights, w.count != values.count {
-            throw ValidationError.lengthMismatch(what: "weights", expected: values.count, got: w.count)
+            throw ValidatorError.lengthMismatch(what: "weights", expected: values.count, got: w.count)
         }
         for (i, v) in values.enumerated() { fill(v, weight: weights?[i] ?? 1) }
     }

@@ -17,13 +17,13 @@ public struct KSResult: Sendable, Equatable, Codable {
 /// replaced by Kish effective sizes. NaN values are dropped.
 public enum KolmogorovSmirnovTest {
     public static func test(_ x1: [Double], weights w1: [Double]? = nil, _ x2: [Double], weights w2: [Double]? = nil) throws -> KSResult {
-        if let w = w1, w.count != x1.count { throw ValidationError.lengthMismatch(what: "KS weights of sample 1", expected: x1.count, got: w.count) }
-        if let w = w2, w.count != x2.count { throw ValidationError.lengthMismatch(what: "KS weights of sample 2", expected: x2.count, got: w.count) }
+        if let w = w1, w.count != x1.count { throw ValidatorError.lengthMismatch(what: "KS weights of sample 1", expected: x1.count, got: w.count) }
+        if let w = w2, w.count != x2.count { throw ValidatorError.lengthMismatch(what: "KS weights of sample 2", expected: x2.count, got: w.count) }
         let a = sortedPairs(x1, w1), b = sortedPairs(x2, w2)
-        guard !a.isEmpty else { throw ValidationError.emptyHistogram("KS: first sample") }
-        guard !b.isEmpty else { throw ValidationError.emptyHistogram("KS: second sample") }
+        guard !a.isEmpty else { throw ValidatorError.emptyHistogram("KS: first sample") }
+        guard !b.isEmpty else { throw ValidatorError.emptyHistogram("KS: second sample") }
         let total1 = a.reduce(0) { $0 + $1.1 }, total2 = b.reduce(0) { $0 + $1.1 }
-        guard total1 != 0, total2 != 0 else { throw ValidationError.invalidInput("KS: a sample has zero total weight") }
+        guard total1 != 0, total2 != 0 else { throw ValidatorError.invalidInput("KS: a sample has zero total weight") }
         var i = 0, j = 0, c1 = 0.0, c2 = 0.0, d = 0.0
         while i < a.count || j < b.count {
             let v = min(i < a.count ? a[i].0 : .infinity, j < b.count ? b[j].0 : .infinity)

@@ -19,30 +19,30 @@ public enum Chi2Mode: String, Sendable, Codable, CaseIterable {
 }
 
 /// Result of one binned chi2 test.
-public struct Chi2Result: Sendable, Equatable, Codable {
+public struct HistogramChi2Result: Sendable, Equatable, Codable {
     public var statistic: Double
     public var ndf: Int
     public var pValue: Double
     public var mode: Chi2Mode
 }
 
-public enum Chi2Test {
+public enum HistogramChi2Test {
     /// Compares two histograms (same binning) with ROOT's Chi2TestX formulas, under/overflow included.
-    public static func test(_ h1: Histogram1D, _ h2: Histogram1D, mode: Chi2Mode) throws -> Chi2Result {
-        guard h1.binning == h2.binning else { throw ValidationError.invalidBinning("chi2: the two histograms differ in binning") }
+    public static func test(_ h1: Histogram1D, _ h2: Histogram1D, mode: Chi2Mode) throws -> HistogramChi2Result {
+        guard h1.binning == h2.binning else { throw ValidatorError.invalidBinning("chi2: the two histograms differ in binning") }
         return try test(content1: h1.sumW, errorSq1: h1.sumW2, content2: h2.sumW, errorSq2: h2.sumW2, mode: mode)
     }
 
     /// The same on raw bin arrays (every array the same length; each bin takes part).
     public static func test(content1 c1: [Double], errorSq1 e1: [Double], content2 c2: [Double], errorSq2 e2: [Double],
-                            mode: Chi2Mode) throws -> Chi2Result {
+                            mode: Chi2Mode) throws -> HistogramChi2Result {
         let nb = c1.count
         for (name, a) in [("errorSq1", e1), ("content2", c2), ("errorSq2", e2)] where a.count != nb {
-            throw ValidationError.lengthMismatch(what: "chi2 \(name)", expected: nb, got: a.count)
+            throw ValidatorError.lengthMismatch(what: "chi2 \(name)", expected: nb, got: a.count)
         }
         let sum1 = c1.reduce(0, +), sum2 = c2.reduce(0, +)
-        guard sum1 != 0 else { throw ValidationError.emptyHistogram("chi2 \(mode.rawValue): first histogram") }
-        guard sum2 != 0 else { throw ValidationError.emptyHistogram("chi2 \(mode.rawValue): second histogram") }
+        guard sum1 != 0 else { throw ValidatorError.emptyHistogram("chi2 \(mode.rawValue): first histogram") }
+        guard sum2 != 0 else { throw ValidatorError.emptyHistogram("chi2 \(mode.rawValue): second histogram") }
         var ndf = nb - 1
         var chi2 = 0.0
         switch mode {
@@ -64,7 +64,7 @@ public enum Chi2Test {
                 if ni == 0 && wi == 0 { ndf -= 1; continue }
                 if wi == 0 && s2 == 0 {
                     guard sumErr2 > 0 else {
-                        throw ValidationError.degenerateBin(test: "chi2 UW", bin: i, reason: "weighted histogram has zero content and zero error everywhere")
+                        throw ValidatorError.degenerateBin(test: "chi2 UW", bin: i, reason: "weighted histogram has zero content and zero error everywhere")
                     }
                     s2 = sumErr2 / sum2
                 }
@@ -89,12 +89,12 @@ public enum Chi2Test {
                 let w1 = c1[i], w2 = c2[i], s1 = e1[i], s2 = e2[i]
                 if w1 == 0 && w2 == 0 { ndf -= 1; continue }
                 guard s1 != 0 || s2 != 0 else {
-                    throw ValidationError.degenerateBin(test: "chi2 WW", bin: i, reason: "both histograms have zero error with non-zero content")
+                    throw ValidatorError.degenerateBin(test: "chi2 WW", bin: i, reason: "both histograms have zero error with non-zero content")
                 }
                 let delta = sum2 * w1 - sum1 * w2
                 chi2 += delta * delta / (sum1 * sum1 * s2 + sum2 * sum2 * s1)
             }
         }
-        return Chi2Result(statistic: chi2, ndf: ndf, pValue: SpecialFunctions.chi2Survival(chi2, ndf: ndf), mode: mode)
+        return HistogramChi2Result(statistic: chi2, ndf: ndf, pValue: SpecialFunctions.chi2Survival(chi2, ndf: ndf), mode: mode)
     }
 }

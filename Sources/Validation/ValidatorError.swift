@@ -1,5 +1,5 @@
 /// Errors raised by the validation stage; each names what is wrong and where.
-public enum ValidationError: Error, Equatable, CustomStringConvertible {
+public enum ValidatorError: Error, Equatable, CustomStringConvertible {
     case invalidBinning(String)
     case lengthMismatch(what: String, expected: Int, got: Int)
     case emptyHistogram(String)
