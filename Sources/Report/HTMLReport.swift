@@ -145,10 +145,12 @@ public enum HTMLReport {
         let others = a.series.filter { !$0.name.lowercased().contains("fool") }
         if !fooling.isEmpty {
             let plot = LinePlot(title: "fooling ratio by iteration", xLabel: "iteration", yLabel: "fooling ratio",
-                                series: fooling.enumerated().map { ($1.name, $1.values, colours[$0 % colours.count]) })
+                                series: fooling.enumerated().map { ($1.name, $1.values, colours[$0 % colours.count]) },
+                                firstX: a.firstIteration ?? 1)
             h += "<div class=\"grid\"><figure>\(plot.svg())</figure>"
             for (k, sr) in others.prefix(3).enumerated() {
-                let p = LinePlot(title: "\(sr.name) by iteration", xLabel: "iteration", yLabel: sr.name, series: [(sr.name, sr.values, colours[(k + 1) % colours.count])])
+                let p = LinePlot(title: "\(sr.name) by iteration", xLabel: "iteration", yLabel: sr.name, series: [(sr.name, sr.values, colours[(k + 1) % colours.count])],
+                                 firstX: a.firstIteration ?? 1)
                 h += "<figure>\(p.svg())</figure>"
             }
             h += "</div>"

@@ -59,7 +59,8 @@ public enum DemoInput {
             regions: [ValidationRegion(name: "CR_highMET", nominalMask: highMET, perturbedMask: highMETPert, dataMask: dataHighMET)],
             scores: ScoreInput(nominal: sNom, perturbed: sPert, labels: labels, workingPoint: 0.5),
             attack: AttackDiagnostics(series: [.init(name: "fooling_ratio", values: series)],
-                                  scalars: [.init(name: "iterations", value: 20), .init(name: "epsilon", value: step)]))
+                                  scalars: [.init(name: "iterations", value: 20), .init(name: "epsilon", value: step)],
+                                    firstIteration: 0))
     }
 }
 

@@ -178,8 +178,14 @@ public struct AttackDiagnostics: Sendable, Codable, Equatable {
         public var value: Double
         public init(name: String, value: Double) { self.name = name; self.value = value }
     }
-    /// Per-iteration series; one named "fooling_ratio" is drawn in the HTML report.
+    /// Per-iteration series (value k belongs to iteration firstIteration + k); those whose name contains
+    /// "fool" are drawn together as "fooling ratio by iteration" in the HTML report, up to three others alone.
     public var series: [Series]
     public var scalars: [Scalar]
-    public init(series: [Series] = [], scalars: [Scalar] = []) { self.series = series; self.scalars = scalars }
+    /// Number of the first value's iteration (nil means 1).
+    public var firstIteration: Int?
+    enum CodingKeys: String, CodingKey { case series, scalars, firstIteration = "first_iteration" }
+    public init(series: [Series] = [], scalars: [Scalar] = [], firstIteration: Int? = nil) {
+        self.series = series; self.scalars = scalars; self.firstIteration = firstIteration
+    }
 }
