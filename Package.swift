@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Selection", dependencies: ["Columnar"]),
         .target(name: "Model", dependencies: ["Columnar", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Attack", dependencies: ["Columnar", "Model"]),
+        .target(name: "Validation", dependencies: ["Columnar"]),
+        .target(name: "Report", dependencies: ["Validation", "Columnar"]),
         .executableTarget(name: "conservattack", dependencies: [
             "ROOTIO", "ArrowIPC", "Selection", "Model", "Attack", "Columnar",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -44,6 +46,8 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Columnar", "ROOTIO"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Columnar"]),
         .testTarget(name: "AttackTests", dependencies: ["Attack", "Model", "Columnar"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Columnar"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Validation", "Columnar"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )
