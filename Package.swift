@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Validation", dependencies: ["Columnar"]),
         .target(name: "Report", dependencies: ["Validation", "Columnar"]),
         .executableTarget(name: "conservattack", dependencies: [
-            "ROOTIO", "ArrowIPC", "Selection", "Model", "Attack", "Columnar",
+            "ROOTIO", "ArrowIPC", "Selection", "Model", "Attack", "Columnar", "Validation", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
