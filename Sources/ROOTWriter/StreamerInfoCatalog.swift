@@ -1,1 +1,1 @@
-enum StreamerInfoCatalog { static func list(keyLength: Int) -> [UInt8] { var b = ROOTBuffer(origin: keyLength); let s = b.beginObject(version: 5); b.tobject(); b.tstring(""); b.i32(0); b.endObject(s); return b.bytes } }
+enum StreamerInfoCatalog { static let ioFeaturesChecksum: UInt32 = 0x1aa1_2f10; static func list(keyLength: Int) -> [UInt8] { var b = ROOTBuffer(origin: keyLength); let s = b.beginObject(version: 5); b.tobject(); b.tstring(""); b.i32(0); b.endObject(s); return b.bytes } }

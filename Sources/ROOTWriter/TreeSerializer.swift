@@ -19,7 +19,7 @@ struct BranchState {
 /// |                |         | fBasketBytes, fBasketEntry, fBasketSeek [fMaxBaskets], fFileName        |
 /// | TLeaf          | 2       | TNamed, fLen, fLenType, fOffset, fIsRange, fIsUnsigned, fLeafCount       |
 /// | TLeafB/S/I/L/F/D/O | 1   | TLeaf, fMinimum, fMaximum                                               |
-/// | TIOFeatures    | 1       | fIOBits (uint8)                                                         |
+/// | TIOFeatures    | 0+sum   | checksum, fIOBits (uint8)                                                       |
 /// fMaxBaskets = baskets + 1: the slot after the last basket holds the next entry number (ROOT's convention).
 enum TreeSerializer {
     struct TreeInfo {
@@ -96,8 +96,9 @@ enum TreeSerializer {
     static func attMarker(_ b: inout ROOTBuffer) {
         let s = b.beginObject(version: 2); b.i16(1); b.i16(1); b.f32(1); b.endObject(s)
     }
+    /// ROOT::TIOFeatures is a "foreign" class: version 0 followed by its checksum, then fIOBits.
     static func ioFeatures(_ b: inout ROOTBuffer) {
-        let s = b.beginObject(version: 1); b.u8(0); b.endObject(s)
+        let s = b.beginObject(version: 0); b.u32(StreamerInfoCatalog.ioFeaturesChecksum); b.u8(0); b.endObject(s)
     }
 
     /// Writes one TBranch body; returns the reference tag of its leaf.
