@@ -67,11 +67,22 @@ struct BranchPlan {
 /// name `n` + (the part before the first `_`) (`Jet_pt` → `nJet`; no `_`: `n` + whole name). Jagged columns
 /// with the same counter name must have identical offsets, else the later one gets its own `n<column>` counter.
 /// A flat integer column already named like the counter, whose values equal the counts, is reused as the counter.
-/// Branch names: '/' (nested reader paths) becomes '_', since ROOT reserves '/' for the type suffix.
+/// Branch names: '/' (nested reader paths) becomes '_', since ROOT reserves '/' for the type suffix, and
+/// `[...]` parts of a name are dropped (ROOT puts dimensions in the title, `x[3]/F`).
 struct TreeSchema {
     var branches: [BranchPlan] = []
 
-    static func flatName(_ column: String) -> String { column.replacingOccurrences(of: "/", with: "_") }
+    /// The branch name for a column: '/' → '_', and `[...]` dimension suffixes dropped (the title carries them).
+    static func flatName(_ column: String) -> String {
+        var out = ""
+        var depth = 0
+        for ch in column {
+            if ch == "[" { depth += 1; continue }
+            if ch == "]" { depth = max(0, depth - 1); continue }
+            if depth == 0 { out.append(ch == "/" ? "_" : ch) }
+        }
+        return out.isEmpty ? "_" : out
+    }
 
     static func nanoCounterName(_ column: String) -> String {
         let flat = flatName(column)

@@ -62,7 +62,7 @@ enum TestSupport {
     static func assertTablesEqual(_ written: EventTable, _ read: EventTable, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(read.rowCount, written.rowCount, "row count", file: file, line: line)
         for n in written.names {
-            let flat = n.replacingOccurrences(of: "/", with: "_")
+            let flat = TreeSchema.flatName(n)
             guard let r = read[flat] else { XCTFail("column \(flat) missing on read", file: file, line: line); continue }
             let w = written[n]!
             XCTAssertEqual(r.layout, w.layout, "layout of \(n)", file: file, line: line)
