@@ -101,7 +101,10 @@ public final class ROOTTreeWriter {
         let batchSize = max(4, 4 * threads)
         var i = 0
         while i < clusters.count {
-            let batch = Array(clusters[i..<min(clusters.count, i + batchSize)])
+            // A batch ends at the next autosave point, so autosaves land exactly every N clusters.
+            let every = file.options.autosaveEveryClusters
+            let size = every > 0 ? min(batchSize, max(1, every - clustersSinceSave)) : batchSize
+            let batch = Array(clusters[i..<min(clusters.count, i + size)])
             try writeBatch(batch, schema: schema, threads: threads)
             i += batch.count
         }
