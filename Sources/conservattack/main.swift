@@ -14,7 +14,8 @@ struct ConservAttack: ParsableCommand {
         """,
         version: ConservAttack.version,
         subcommands: [InspectCommand.self, DigestCommand.self, SelectCommand.self, ExportCommand.self,
-                      TrainCommand.self, PredictCommand.self, AttackCommand.self, ValidateCommand.self]
+                      TrainCommand.self, PredictCommand.self, AttackCommand.self, ValidateCommand.self,
+                      RunCommand.self, DemoCommand.self]
     )
 }
 
