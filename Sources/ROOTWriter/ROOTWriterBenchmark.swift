@@ -56,6 +56,17 @@ public enum ROOTWriterBenchmark {
             lines.append(String(format: "  ROOTWriter, %d thread(s): %.3f s, %.1f MB", threads, seconds, Double(size) / 1e6))
             try? FileManager.default.removeItem(atPath: path)
         }
+        // Reference point: the same write without compression (encoding + I/O only).
+        do {
+            var o = ROOTWriterOptions()
+            o.threads = 1
+            o.compression = .none
+            let path = directory + "/bench-swift-none.root"
+            let start = Date()
+            try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
+            lines.append(String(format: "  ROOTWriter, 1 thread, no compression: %.3f s", Date().timeIntervalSince(start)))
+            try? FileManager.default.removeItem(atPath: path)
+        }
         guard let python, FileManager.default.isExecutableFile(atPath: python) else {
             lines.append("  uproot: skipped (no Python interpreter given)")
             return lines.joined(separator: "\n")
