@@ -31,7 +31,8 @@ public final class ROOTFileWriter {
         fileName = path.split(separator: "/").last.map(String.init) ?? path
         let now = options.timestamp ?? Int64(Date().timeIntervalSince1970)
         datime = FileLayout.datime(unixTime: now)
-        var seed = UInt64(bitPattern: now) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: fileName.hashValue & 0)
+        // UUID: deterministic from the time stamp and the file name (FNV-1a), so fixed time stamps reproduce files.
+        var seed = fileName.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } ^ UInt64(bitPattern: now)
         uuid = (0..<16).map { _ in seed = seed &* 6364136223846793005 &+ 1442695040888963407; return UInt8(seed >> 56) }
         out = try OutputFile(path: path)
         do {

@@ -78,6 +78,14 @@ public final class ROOTTreeWriter {
         if let f = ownedFile { try f.close(); ownedFile = nil }
     }
 
+    /// For a writer made with `init(path:treeName:options:)`: deletes the temporary file without producing `path`.
+    /// (A writer that is neither closed nor abandoned leaves its temporary file, readable up to the last autosave.)
+    public func abandon() {
+        pending = nil
+        ownedFile?.abandon()
+        ownedFile = nil
+    }
+
     static func entriesPerBasket(_ s: TreeSchema, _ t: EventTable, _ size: BasketSize) -> Int {
         switch size {
         case .entries(let n): return max(1, n)

@@ -1,6 +1,13 @@
 import Columnar
 import Foundation
 import ROOTCompression
+#if canImport(Glibc)
+import Glibc
+private let RUSAGE_SELF_WHO = RUSAGE_SELF.rawValue
+#elseif canImport(Darwin)
+import Darwin
+private let RUSAGE_SELF_WHO = RUSAGE_SELF
+#endif
 
 /// Write-speed benchmark: `entries` × 24 columns (16 float32, 4 float64, 3 int32, 1 bool, physics-like values),
 /// zlib level 1, written by ROOTFileWriter with 1 and 2 threads and by uproot (`bench_uproot_write.py`) from the
@@ -37,23 +44,45 @@ public enum ROOTWriterBenchmark {
         return try EventTable(rowCount: n, columns: cols)
     }
 
+    /// User + system CPU time of this process so far (shows whether threads found free cores).
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF_WHO, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
+
     /// Runs the benchmark in `directory` (files are deleted afterwards). `python` must have uproot; when nil or
     /// missing, the uproot side is skipped and said so. `script` is the path of bench_uproot_write.py.
     public static func run(entries: Int = 2_000_000, directory: String = NSTemporaryDirectory(), python: String?,
                            script: String) throws -> String {
         let t = try table(entries: entries)
-        var lines = ["ROOTWriter benchmark: \(entries) entries x \(t.columnCount) columns (16 f32, 4 f64, 3 i32, 1 bool), zlib:1"]
-        var ours: [Int: Double] = [:]
+        var lines = ["ROOTWriter benchmark: \(entries) entries x \(t.columnCount) columns (16 f32, 4 f64, 3 i32, 1 bool), zlib:1, "
+                     + "\(ProcessInfo.processInfo.activeProcessorCount) cores"]
+        var ours: [Int: Double] = [:], oursCPU: [Int: Double] = [:]
         for threads in [1, 2] {
             var o = ROOTWriterOptions()
             o.threads = threads
             let path = directory + "/bench-swift-\(threads).root"
+            let cpu0 = cpuSeconds()
             let start = Date()
             try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
             let seconds = Date().timeIntervalSince(start)
+            let cpu = cpuSeconds() - cpu0
             ours[threads] = seconds
+            oursCPU[threads] = cpu
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            lines.append(String(format: "  ROOTWriter, %d thread(s): %.3f s, %.1f MB", threads, seconds, Double(size) / 1e6))
+            lines.append(String(format: "  ROOTWriter, %d thread(s): %.3f s wall, %.3f s CPU, %.1f MB", threads, seconds, cpu, Double(size) / 1e6))
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        // Reference point: the same write without compression (encoding + I/O only).
+        do {
+            var o = ROOTWriterOptions()
+            o.threads = 1
+            o.compression = .none
+            let path = directory + "/bench-swift-none.root"
+            let start = Date()
+            try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
+            lines.append(String(format: "  ROOTWriter, 1 thread, no compression: %.3f s", Date().timeIntervalSince(start)))
             try? FileManager.default.removeItem(atPath: path)
         }
         guard let python, FileManager.default.isExecutableFile(atPath: python) else {
@@ -98,9 +127,12 @@ public enum ROOTWriterBenchmark {
             return lines.joined(separator: "\n")
         }
         lines.append(String(format: "  uproot %@: %.3f s", out.split(separator: "\n").first { $0.hasPrefix("uproot ") }.map { String($0.dropFirst(7)) } ?? "", up))
+        let upCPU = out.split(separator: "\n").first { $0.hasPrefix("cpu ") }.flatMap { Double($0.dropFirst(4)) }
+        if let upCPU { lines.append(String(format: "  uproot CPU: %.3f s", upCPU)) }
         for threads in [1, 2] {
-            lines.append(String(format: "  speed-up vs uproot, %d thread(s): %.2fx", threads, up / ours[threads]!))
+            lines.append(String(format: "  speed-up vs uproot (wall), %d thread(s): %.2fx", threads, up / ours[threads]!))
         }
+        if let upCPU { lines.append(String(format: "  CPU-time ratio uproot / ROOTWriter (1 thread): %.2fx", upCPU / oursCPU[1]!)) }
         return lines.joined(separator: "\n")
     }
 }

@@ -111,3 +111,24 @@ final class FileLayoutTests: XCTestCase {
         TestSupport.assertTablesEqual(table, try final.tree("events").arrays(["x", "y"]))
     }
 }
+
+/// Temporary-file handling: nothing appears at the target path before close; abandon removes everything.
+final class TemporaryFileTests: XCTestCase {
+    func testTargetAppearsOnlyAtCloseAndAbandonCleansUp() throws {
+        let dir = try TestSupport.scratch("tmpfiles-\(UInt32.random(in: 0...UInt32.max))")
+        let t = try EventTable(rowCount: 3, columns: [("x", Column(.int16([1, 2, 3])))])
+        let w = try ROOTTreeWriter(path: dir + "/a.root", treeName: "t")
+        try w.append(t)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/a.root"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 1)
+        try w.close()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["a.root"])
+        let v = try ROOTTreeWriter(path: dir + "/b.root", treeName: "t")
+        try v.append(t)
+        v.abandon()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["a.root"])
+        XCTAssertThrowsError(try ROOTTreeWriter(path: dir + "/missing-dir/c.root", treeName: "t")) { e in
+            guard case ROOTWriterError.io? = e as? ROOTWriterError else { return XCTFail("\(e)") }
+        }
+    }
+}
