@@ -64,8 +64,7 @@ struct DemoCommand: ParsableCommand {
             seed = \(seed)
             frozen = ["nJet"]
 
-            [validation]
-            bins = 40
+            # [validation] bins = 80   # optional: validate on a finer, per-region binning than the attack's grid
 
             [output]
             root = "perturbed/wjets_perturbed.root"

@@ -50,7 +50,8 @@ struct RunConfiguration {
     var attack = AttackConfiguration()
     var frozen: [String] = []
     var envelopes: [String] = []
-    var bins = 40
+    /// Validation bins; nil = the attack's grid (the binning the constraints were defined on).
+    var bins: Int? = nil
     var outputROOT: String?
     var outputArrow: String?
     var metrics: String
@@ -116,7 +117,7 @@ struct RunConfiguration {
         if cfg.outputROOT == nil && cfg.outputArrow == nil {
             throw ValidationError("\(origin): [output] needs root and/or arrow")
         }
-        cfg.bins = Int(try number("validation", "bins") ?? 40)
+        cfg.bins = try number("validation", "bins").map { Int($0) }
         if let regions = table["regions"] {
             guard let arr = regions.array else { throw ValidationError("\(origin): regions must be [[regions]] tables") }
             for (i, item) in arr.enumerated() {

@@ -65,7 +65,8 @@ struct RunPipeline {
         let validation = ValidationJob(nominal: nominal, perturbed: attacked.table,
                                        data: try c.data.map { try TableIO.read($0) }, features: attacked.features,
                                        weight: c.weight, regions: regions, network: network, trueClass: c.trueClass,
-                                       workingPoint: c.workingPoint, attack: attacked.result.metrics, bins: c.bins)
+                                       workingPoint: c.workingPoint, attack: attacked.result.metrics, bins: c.bins ?? c.attack.bins,
+                                       edges: c.bins == nil ? try ValidationJob.grid(nominal, features: attacked.features, bins: c.attack.bins) : [:])
         let report = try validation.run()
         bar.finish()
         try FileManager.default.createDirectory(atPath: c.report, withIntermediateDirectories: true)

@@ -19,6 +19,19 @@ struct ValidationJob {
     var workingPoint = 0.5
     var attack: AttackMetrics?
     var bins = 40
+    /// Explicit bin edges per feature (the attack's grid in `run`); features without edges use `bins`.
+    var edges: [String: [Double]] = [:]
+
+    /// Equal-width edges on the inclusive nominal [min, max] of each feature: the grid the attack constrains.
+    static func grid(_ table: EventTable, features: [String], bins: Int) throws -> [String: [Double]] {
+        var out: [String: [Double]] = [:]
+        for f in features {
+            let v = try table.doubles(f).filter { $0.isFinite }
+            guard let lo = v.min(), let hi = v.max(), hi > lo else { continue }
+            out[f] = (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }
+        }
+        return out
+    }
 
     func run() throws -> ValidationReport {
         let weightExpr = try weight.map { try CutExpression(parsing: $0) }
@@ -41,6 +54,7 @@ struct ValidationJob {
                                     attack: attack.map(Self.diagnostics))
         var options = ValidationOptions()
         options.bins = bins
+        options.edges = edges
         return try Validator.run(input, options: options)
     }
 
