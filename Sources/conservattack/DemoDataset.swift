@@ -25,7 +25,8 @@ enum DemoDataset {
         for f in features + ["genWeight", "puWeight"] { cols[f] = [Double](repeating: 0, count: count) }
         for i in 0..<count {
             let lepPt = 25 + rng.exponential(mean: signal ? 45 : 32)
-            let lepEta = max(-2.4, min(2.4, rng.normal() * (signal ? 1.0 : 1.3)))
+            var lepEta: Double                       // within the tracker acceptance |eta| < 2.4
+            repeat { lepEta = rng.normal() * (signal ? 1.0 : 1.3) } while abs(lepEta) >= 2.4
             let lepPhi = rng.uniform(-Double.pi, Double.pi)
             let met = rng.gamma(shape: signal ? 2.6 : 2.0, scale: signal ? 27 : 22)
             let metPhi = lepPhi + Double.pi + rng.normal() * (signal ? 1.2 : 0.8)
