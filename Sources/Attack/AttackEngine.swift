@@ -87,8 +87,10 @@ public final class AttackEngine {
         state = ConstraintState(nominal: FeatureMatrixView(x), weights: problem.weights ?? Array(repeating: 1, count: n),
                                 populations: populationMasks, bins: configuration.bins,
                                 relativeSystematic: settings.map(\.relativeSystematic), lower: lo, upper: hi)
+        // ndf 0 (one used bin): the p-value is 1 for χ² = 0 and 0 otherwise (IncompleteGamma.chi2Survival),
+        // so the admissible χ² is 0, as the metric computes it.
         chi2Critical = (0...configuration.bins).map {
-            $0 == 0 ? .infinity : IncompleteGamma.chi2Critical(p: configuration.chi2Threshold, dof: $0)
+            $0 == 0 ? 0 : IncompleteGamma.chi2Critical(p: configuration.chi2Threshold, dof: $0)
         }
     }
 
@@ -206,28 +208,38 @@ public final class AttackEngine {
                             checkpoint: finalCheckpoint)
     }
 
-    struct Measurement { var maxJSD: Double; var relCorr: Double; var minP: Double; var populations: [PopulationMetrics] }
+    struct Measurement {
+        var maxJSD: Double; var relCorr: Double; var minP: Double; var populations: [PopulationMetrics]
+        /// Some nominally constant feature is no longer constant in some population.
+        var constantBroken = false
+    }
 
     /// Metrics of the current state (call after `state.rebuild`).
     func measure() -> Measurement {
-        var maxJ = 0.0, maxC = 0.0, minP = 1.0, pops: [PopulationMetrics] = []
+        var maxJ = 0.0, maxC = 0.0, minP = 1.0, pops: [PopulationMetrics] = [], broken = false
         for p in 0..<state.populationCount {
             let js = (0..<d).map { state.jsd(p, $0) }
             let ps = (0..<d).map { state.chi2(p, $0).pValue }
             let rc = state.relativeCorrelationChange(p)
             maxJ = max(maxJ, js.max() ?? 0); maxC = max(maxC, rc); minP = min(minP, ps.min() ?? 1)
+            let constant = (0..<d).filter { state.nominallyConstant[p * d + $0] }
+            let changed = constant.filter { !state.keepsConstant(p, $0) }
+            broken = broken || !changed.isEmpty
             pops.append(PopulationMetrics(name: populationNames[p], events: populationMasks[p].filter { $0 }.count,
-                                          maxJSD: js.max() ?? 0, relCorrChange: rc, jsd: js, chi2P: ps))
+                                          maxJSD: js.max() ?? 0, relCorrChange: rc, jsd: js, chi2P: ps,
+                                          constantFeatures: constant.isEmpty ? nil : constant.map { featureNames[$0] },
+                                          constantFeaturesChanged: changed.isEmpty ? nil : changed.map { featureNames[$0] }))
         }
-        return Measurement(maxJSD: maxJ, relCorr: maxC, minP: minP, populations: pops)
+        return Measurement(maxJSD: maxJ, relCorr: maxC, minP: minP, populations: pops, constantBroken: broken)
     }
 
     /// The global constraints of the configured mode (fgsm/pgd: the jsd-mode bounds, for information).
     func constraintsMet(_ m: Measurement) -> Bool {
         let cfg = configuration
         switch cfg.mode {
-        case .jsd, .fgsm, .pgd: return m.maxJSD <= cfg.constraintJSD && m.relCorr <= cfg.constraintRelCorr
-        case .chi2: return m.minP >= cfg.chi2Threshold && m.relCorr <= cfg.constraintRelCorr
+        case .jsd, .fgsm, .pgd:
+            return m.maxJSD <= cfg.constraintJSD && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken
+        case .chi2: return m.minP >= cfg.chi2Threshold && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken
         case .envelope: return true
         }
     }

@@ -68,9 +68,16 @@ public struct PopulationMetrics: Codable, Sendable, Equatable {
     public var jsd: [Double]
     /// chi2 p-value per feature (always computed; constrained in chi2 mode).
     public var chi2P: [Double]
+    /// Features taking one single value on the population's nominal events (undefined correlations; in jsd and
+    /// chi2 modes they stay constant there). nil: none.
+    public var constantFeatures: [String]?
+    /// Nominally constant features that no longer are in the output (only possible in fgsm/pgd/envelope modes);
+    /// the correlation constraint of the population then fails. nil: none.
+    public var constantFeaturesChanged: [String]?
 
     enum CodingKeys: String, CodingKey {
         case name, events, maxJSD = "max_jsd", relCorrChange = "rel_corr_change", jsd, chi2P = "chi2_p"
+        case constantFeatures = "constant_features", constantFeaturesChanged = "constant_features_changed"
     }
 }
 

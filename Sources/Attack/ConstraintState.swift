@@ -37,6 +37,13 @@ final class ConstraintState {
     var refNorm: [Double]
     /// Σ_{k,l} (corr − refCorr)² per population.
     var corrDiff2: [Double]
+    /// Per (population, feature): whether the feature takes one single value on the population's nominal events
+    /// (zero variance: its correlations are undefined, and it must stay constant there; see docs/attack.md),
+    /// and that value (NaN otherwise).
+    let nominallyConstant: [Bool]
+    let constantValue: [Double]
+    /// Per (population, feature) of a nominally constant feature: events whose current value differs from it.
+    var offConstant: [Int]
 
     init(nominal: FeatureMatrixView, weights: [Double], populations: [[Bool]], bins: Int,
          relativeSystematic: [Double], lower: [Double], upper: [Double]) {
@@ -59,6 +66,22 @@ final class ConstraintState {
             }
         }
         for p in 0..<populations.count where tw[p] != 0 { for j in 0..<d { sh[p * d + j] /= tw[p] } }
+        // Features constant on a population's nominal events (exact comparison of the values).
+        var lo = [Double](repeating: .infinity, count: populations.count * d), hi = lo.map { -$0 }
+        for i in 0..<n {
+            for q in start[i]..<start[i + 1] {
+                let p = list[q]
+                for j in 0..<d { let v = nominal[i, j]; lo[p * d + j] = min(lo[p * d + j], v); hi[p * d + j] = max(hi[p * d + j], v) }
+            }
+        }
+        var constant = [Bool](repeating: false, count: populations.count * d)
+        var cvalue = [Double](repeating: .nan, count: populations.count * d)
+        for k in constant.indices where lo[k] == hi[k] {
+            constant[k] = true; cvalue[k] = lo[k]
+            sh[k] = lo[k]   // exact shift: every co-moment of the feature is exactly 0 while it stays constant
+        }
+        nominallyConstant = constant; constantValue = cvalue
+        offConstant = .init(repeating: 0, count: populations.count * d)
         totalWeight = tw; shift = sh
         let hsz = populations.count * d * bins, fsz = populations.count * d, msz = populations.count * d * d
         refContent = .init(repeating: 0, count: hsz); refSumW2 = refContent; refCount = .init(repeating: 0, count: hsz)
@@ -88,6 +111,7 @@ final class ConstraintState {
             for k in content.indices { content[k] = 0; sumW2[k] = 0; count[k] = 0 }
             for k in sum.indices { sum[k] = 0 }
             for k in sumProd.indices { sumProd[k] = 0 }
+            for k in offConstant.indices { offConstant[k] = 0 }
             var a = [Double](repeating: 0, count: d)
             for i in 0..<n {
                 let w = weights[i]
@@ -99,6 +123,7 @@ final class ConstraintState {
                         let h = (p * d + j) * bins + Int(binOf[i * d + j])
                         content[h] += w; sumW2[h] += w * w; count[h] += 1
                         sum[p * d + j] += w * a[j]
+                        if nominallyConstant[p * d + j] && x[i, j] != constantValue[p * d + j] { offConstant[p * d + j] += 1 }
                     }
                     let base = p * d * d
                     for j in 0..<d {
@@ -172,7 +197,7 @@ final class ConstraintState {
             for k in 0..<d {
                 cov[mb + j * d + k] = W != 0 ? sumProd[mb + j * d + k] / W - mean[fb + j] * mean[fb + k] : 0
             }
-            let v = cov[mb + j * d + j]
+            let v = keepsConstant(p, j) ? 0 : cov[mb + j * d + j]
             variance[fb + j] = v
             invSd[fb + j] = v > 0 ? 1 / v.squareRoot() : 0
         }
@@ -204,6 +229,10 @@ final class ConstraintState {
             }
             // Moments: S_j, S_jj, S_jk.
             let fb = p * d, mb = p * d * d
+            if nominallyConstant[fb + j] {
+                let c = constantValue[fb + j]
+                offConstant[fb + j] += (new != c ? 1 : 0) - (old != c ? 1 : 0)
+            }
             let aOld = old - shift[fb + j], aNew = new - shift[fb + j]
             sum[fb + j] += w * delta
             sumProd[mb + j * d + j] += w * (aNew * aNew - aOld * aOld)
@@ -219,7 +248,7 @@ final class ConstraintState {
                 let c = sumProd[mb + j * d + k] / W - m * mean[fb + k]
                 cov[mb + j * d + k] = c; cov[mb + k * d + j] = c
             }
-            let v = cov[mb + j * d + j]
+            let v = keepsConstant(p, j) ? 0 : cov[mb + j * d + j]
             variance[fb + j] = v
             let s = v > 0 ? 1 / v.squareRoot() : 0
             invSd[fb + j] = s
@@ -235,6 +264,20 @@ final class ConstraintState {
             corr[mb + j * d + j] = rjj
             corrDiff2[p] = max(0, corrDiff2[p] + 2 * change + e1 * e1 - e0 * e0)
         }
+    }
+
+    /// Whether feature j is nominally constant in population p and still takes that one value on all its events
+    /// (its variance is then exactly 0, whatever rounding residue the co-moment sums hold).
+    @inline(__always)
+    func keepsConstant(_ p: Int, _ j: Int) -> Bool { nominallyConstant[p * d + j] && offConstant[p * d + j] == 0 }
+
+    /// The value feature j of event i is pinned to because the feature is nominally constant in one of the
+    /// event's populations (nil: not pinned).
+    func pinnedValue(event i: Int, feature j: Int) -> Double? {
+        for q in popStart[i]..<popStart[i + 1] where nominallyConstant[popList[q] * d + j] {
+            return constantValue[popList[q] * d + j]
+        }
+        return nil
     }
 
     /// JS distance of feature j in population p.

@@ -8,6 +8,11 @@
 /// once per feature in O(d):
 ///   r'_k − r_k = (s' − s)·g_k + s'·δ·h_k,  g_k = cov_jk/σ_k, h_k = (a_k − μ_k)/σ_k, s = 1/σ_j,
 ///   σ_j'² = σ_j² + δ·(2u_j + Δ − δ), δ = wΔ/W.
+/// A feature with zero variance in a population has a zero correlation row there (diagonal included, the
+/// convention of the metric); a move giving it variance is evaluated with the same closed form at s = 0 plus
+/// the diagonal 0 → 1, exactly as the metric will compute it. In jsd and chi2 modes a feature that is constant
+/// on a population's nominal events (undefined correlations) is pinned to that value for the population's
+/// events: no candidate other than that value is admissible (see docs/attack.md).
 struct FixedSearch {
     let engine: AttackEngine
     let state: ConstraintState
@@ -18,17 +23,23 @@ struct FixedSearch {
     private var pre: [PopulationPrecompute] = []
     private var memoJSD: [Double], memoChi2: [Double], memoUsed: [Int], memoStamp: [Int]
     private var stamp = 0
+    /// Whether nominally constant features are pinned (the modes whose correlation bound is hard).
+    var pinsConstants: Bool { cfg.mode == .jsd || cfg.mode == .chi2 }
+    /// Called after every applied change (event, feature); tests check every bound at every accepted move.
+    var afterMove: ((Int, Int) -> Void)? = nil
 
     struct PopulationPrecompute {
         var p = 0, base = 0, oldBin = 0
         var W = 1.0, w = 1.0, wOverW = 1.0
         var u = 0.0, variance = 0.0, s = 0.0, sq = 0.0
         var E = 0.0, G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
-        var D = 0.0, invNorm = 0.0
+        var D = 0.0, invNorm = 0.0, refDiag = 0.0
         var jsdSum = 0.0, jsdDistance = 0.0, jsdSameBinRemoved = 0.0
         var stepCap2 = Double.infinity, relCap2 = Double.infinity
         var chi2Sum = 0.0, chi2Used = 0, chi2SameBinRemoved = 0.0, usedSameBinRemoved = 0
         var removedCountZero = false
+        /// The population's total weight is 0: its JSD terms are 0 (as ConstraintState computes them).
+        var zeroTotal = false
     }
 
     init(engine: AttackEngine) {
@@ -49,7 +60,13 @@ struct FixedSearch {
         for j in 0..<d {
             let dir: Double = gradient[gradient.startIndex + j] >= 0 ? 1 : -1
             guard let (lo, hi) = engine.allowedInterval(event: i, feature: j) else { continue }
-            generateCandidates(i, j, dir: dir, lo: lo, hi: hi, rng: &rng)
+            if pinsConstants, let c = state.pinnedValue(event: i, feature: j) {
+                // Constant in one of the event's populations: it stays (or only returns to) that value.
+                if engine.values[i * d + j] == c || !(c >= lo && c <= hi) { continue }
+                candidates = [c]
+            } else {
+                generateCandidates(i, j, dir: dir, lo: lo, hi: hi, rng: &rng)
+            }
             if candidates.isEmpty { continue }
             if let best = bestCandidate(i, j) {
                 move(i, j, to: best)
@@ -136,6 +153,7 @@ struct FixedSearch {
             state.apply(event: i, feature: j, old: old, new: v, row: UnsafeBufferPointer(rebasing: row[i * d ..< (i + 1) * d]))
         }
         engine.values[i * d + j] = v
+        afterMove?(i, j)
     }
 
     private var lastBestCost = Double.infinity
@@ -158,6 +176,7 @@ struct FixedSearch {
         let popRange = state.popStart[i] ..< state.popStart[i + 1]
         let np = popRange.count
         let x = engine.values[i * d + j]
+        let pinned = pinsConstants ? state.pinnedValue(event: i, feature: j) : nil
         stamp += 1
         for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
         let grid = state.grids[j]
@@ -178,6 +197,7 @@ struct FixedSearch {
             for v in candidates {
                 let delta = v - x
                 if delta == 0 { continue }
+                if let c = pinned, v != c { continue }
                 let b = grid.bin(v)
                 var maxJ = 0.0, maxF = 0.0, ok = true
                 for q in 0..<np {
@@ -204,21 +224,28 @@ struct FixedSearch {
                             if ndf >= 0 && memoChi2[m] > critical[ndf] { ok = false; break }
                         }
                     }
+                    if pre[q].zeroTotal { js = 0 }
                     if isJSD && js > jsdCap { ok = false; break }
                     // Correlation row j after the move (closed form, see the type's documentation).
                     let variance = pre[q].variance
                     var d2 = pre[q].D
-                    if variance > 0 {
-                        let dl = pre[q].wOverW * delta
-                        let dv = dl * (2 * pre[q].u + delta - dl)
-                        let v2 = variance + dv
-                        if !(v2 > 0) { ok = false; break }
+                    let dl = pre[q].wOverW * delta
+                    let v2 = variance + dl * (2 * pre[q].u + delta - dl)
+                    if variance > 0 && !(v2 > 0) { ok = false; break }
+                    if v2 > 0 {
+                        // s = 0 when the feature had no variance: its row (diagonal included) was 0.
                         let s2 = 1 / v2.squareRoot()
                         let ds = s2 - pre[q].s
                         let sd = s2 * dl
                         let step2 = ds * ds * pre[q].G + 2 * ds * sd * pre[q].GH + sd * sd * pre[q].H
+                        var step = 2 * step2
                         d2 += 2 * step2 + 4 * (ds * pre[q].Eg + sd * pre[q].Eh)
-                        if enforceCorr && (2 * step2 > pre[q].stepCap2 || d2 > pre[q].relCap2) { ok = false; break }
+                        if !(variance > 0) {
+                            // The diagonal goes from 0 to 1: (1 − r₀)² − (0 − r₀)².
+                            step += 1
+                            d2 += 1 - 2 * pre[q].refDiag
+                        }
+                        if enforceCorr && (step > pre[q].stepCap2 || d2 > pre[q].relCap2) { ok = false; break }
                     }
                     maxJ = max(maxJ, js)
                     maxF = max(maxF, (d2 > 0 ? d2.squareRoot() : 0) * pre[q].invNorm)
@@ -236,7 +263,7 @@ struct FixedSearch {
         var pc = PopulationPrecompute()
         let fb = p * d, mb = p * d * d
         pc.p = p; pc.W = state.totalWeight[p]; pc.w = state.weights[i]
-        if pc.W == 0 { pc.W = 1 }
+        if pc.W == 0 { pc.W = 1; pc.zeroTotal = true }
         pc.wOverW = pc.w / pc.W
         pc.base = (p * d + j) * bins
         pc.oldBin = Int(state.binOf[i * d + j])
@@ -254,6 +281,7 @@ struct FixedSearch {
             pc.E += e * e; pc.G += g * g; pc.GH += g * h; pc.H += h * h; pc.Eg += e * g; pc.Eh += e * h
         }
         pc.D = state.corrDiff2[p]
+        pc.refDiag = refCorr[mb + j * d + j]
         pc.invNorm = state.refNorm[p] > 0 ? 1 / state.refNorm[p] : 0
         if state.refNorm[p] > 0 {
             let r2 = state.refNorm[p] * state.refNorm[p]

@@ -151,3 +151,37 @@ enum Donut {
         return c
     }
 }
+
+extension IndependentMetrics {
+    /// Columns taking one single value (exact comparison): their correlations are undefined (numpy: NaN).
+    static func constantColumns(_ x: FeatureMatrix) -> [Int] {
+        (0..<x.columns).filter { j in
+            let c = x.column(j)
+            return c.allSatisfy { $0 == c.first }
+        }
+    }
+
+    /// ‖corr(adv) − corr(clean)‖_F / ‖corr(clean)‖_F over the defined entries only: rows and columns of features
+    /// constant in `clean` are excluded from both norms. Such a feature that is no longer constant in `adv`
+    /// gives +∞ (the semantics of docs/attack.md: a constant feature in a population must stay constant).
+    static func relativeCorrelationChangeDefined(_ clean: FeatureMatrix, _ adv: FeatureMatrix, _ w: [Double]? = nil) -> Double {
+        let undefined = Set(constantColumns(clean))
+        for j in undefined where adv.column(j).contains(where: { $0 != clean[0, j] }) { return .infinity }
+        let keep = (0..<clean.columns).filter { !undefined.contains($0) }
+        if keep.isEmpty { return 0 }
+        func sub(_ m: FeatureMatrix) -> FeatureMatrix {
+            var v = [Double](); v.reserveCapacity(m.rows * keep.count)
+            for i in 0..<m.rows { for j in keep { v.append(m[i, j]) } }
+            return FeatureMatrix(rows: m.rows, columns: keep.count, values: v)
+        }
+        let a = correlation(sub(clean), w), b = correlation(sub(adv), w)
+        var num = 0.0, den = 0.0
+        for k in a.indices { num += (b[k] - a[k]) * (b[k] - a[k]); den += a[k] * a[k] }
+        return den > 0 ? num.squareRoot() / den.squareRoot() : 0
+    }
+
+    /// Weighted histograms (contents, sums of squared weights) on fixed edges.
+    static func weightedHistogram(_ v: [Double], _ w: [Double], lower: Double, upper: Double, bins: Int) -> ([Double], [Double]) {
+        (histogram(v, w, lower: lower, upper: upper, bins: bins), histogram(v, w.map { $0 * $0 }, lower: lower, upper: upper, bins: bins))
+    }
+}
