@@ -59,8 +59,12 @@ public enum Validator {
                     let at = "region '\(region.name)', feature '\(feature)', \(cmp.rawValue)"
                     do {
                         let r = try HistogramChi2Test.test(h1, h2, mode: mode)
+                        // Both samples in one and the same bin (a feature constant in this region): the shapes are
+                        // identical, there is nothing to test (ndf 0); ROOT's Prob(0, 0) = 0 must not read as "noticed".
+                        let degenerate = r.ndf == 0 && r.statistic == 0
                         checks.append(Check(region: region.name, feature: feature, comparison: cmp, test: .chi2, statistic: r.statistic,
-                                            pValue: r.pValue, ndf: r.ndf, mode: mode.rawValue, noticed: r.pValue < options.alpha))
+                                            pValue: degenerate ? 1 : r.pValue, ndf: r.ndf, mode: mode.rawValue,
+                                            noticed: !degenerate && r.pValue < options.alpha))
                     } catch { warnings.append("\(at): chi2 not computed: \(error)") }
                     do {
                         let r = try KolmogorovSmirnovTest.test(x1, weights: w1, x2, weights: w2)

@@ -12,9 +12,13 @@ enum DemoDataset {
                            "btag1", "btag2", "ht", "mt_w", "dr_lep_jet1", "m_jjj"]
 
     /// Control and signal regions, in TTree::Draw syntax.
+    /// Jet-multiplicity control regions (as W+jets analyses bin them): inside each, the jets an event does not have
+    /// (pT = 0) are constant, and the attack keeps constant features constant, so absent jets stay absent.
     static let regions: [(name: String, cut: String, signal: Bool)] = [
-        ("CR_wjets", "nJet <= 3 && btag1 < 0.6", false),
-        ("CR_ttbar_lowb", "nJet >= 4 && btag1 < 0.6", false),
+        ("CR_1j", "nJet == 1", false),
+        ("CR_2j", "nJet == 2", false),
+        ("CR_3j", "nJet == 3", false),
+        ("CR_4j_lowb", "nJet >= 4 && btag1 < 0.6", false),
         ("SR", "nJet >= 4 && btag1 >= 0.6 && btag2 >= 0.4", true),
     ]
 

@@ -1,4 +1,5 @@
 import XCTest
+import Columnar
 @testable import Validation
 
 final class Chi2AndBinningTests: XCTestCase {
@@ -75,5 +76,19 @@ final class Chi2AndBinningTests: XCTestCase {
         let r = try HistogramChi2Test.test(nominal, perturbed, mode: .uu)
         XCTAssertEqual(r.ndf, 2)                 // 4 bins, underflow empty in both
         XCTAssertLessThan(r.pValue, 1e-6)
+    }
+}
+
+final class DegenerateChi2Tests: XCTestCase {
+    /// A feature constant inside a region (both samples in one bin) is not "noticed" by chi2.
+    func testConstantFeatureIsNotNoticed() throws {
+        let n = 50
+        let nominal = FeatureMatrix(rows: n, columns: 2, values: (0..<n).flatMap { [0.0, Double($0)] }, names: ["absent", "x"])
+        let input = ValidationInput(featureNames: ["absent", "x"], nominal: ValidationSample(features: nominal),
+                                    perturbed: ValidationSample(features: nominal))
+        let report = try Validator.run(input)
+        let chi2 = report.checks.filter { $0.feature == "absent" && $0.test == .chi2 }
+        XCTAssertFalse(chi2.isEmpty)
+        for c in chi2 { XCTAssertFalse(c.noticed); XCTAssertEqual(c.pValue, 1) }
     }
 }
