@@ -34,6 +34,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "conservattack-bench", dependencies: ["ROOTIO", "ROOTCompression"]),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ROOTCompressionTests", dependencies: ["ROOTCompression"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
