@@ -72,7 +72,10 @@ struct BranchReader {
                 guard objlen <= file.limits.maxObjectBytes else {
                     throw ROOTError(.limit, "\(what): declared size \(objlen) exceeds the limit", offset: seek)
                 }
-                data = try ROOTDecompressor.decompress(Array(raw[keyLength..<(keyLength + h.compressedLength)]), uncompressedSize: objlen)
+                data = try raw.withUnsafeBytes {
+                    try ROOTDecompressor.decompress(UnsafeRawBufferPointer(rebasing: $0[keyLength..<(keyLength + h.compressedLength)]),
+                                                    uncompressedSize: objlen)
+                }
             }
             var offsets: [Int]? = nil
             if objlen > border {
@@ -81,12 +84,23 @@ struct BranchReader {
                 guard n >= nevBuf, nevBuf <= oc.remaining / 4 else {
                     throw ROOTError(.malformed, "\(what): \(n) entry offsets for \(nevBuf) entries", offset: seek)
                 }
-                var offs = [Int](); offs.reserveCapacity(nevBuf + 1)
-                for _ in 0..<nevBuf { offs.append(Int(try oc.read(Int32.self)) - keyLength) }
-                offs.append(border)
-                for i in 0..<offs.count where offs[i] < 0 || offs[i] > border || (i > 0 && offs[i] < offs[i - 1]) {
-                    throw ROOTError(.malformed, "\(what): entry offset \(offs[i]) outside its \(border) data bytes", offset: seek)
+                // Checked above: the nevBuf big-endian int32 offsets lie inside the object.
+                let first = oc.position
+                var offs = [Int](repeating: 0, count: nevBuf + 1)
+                var bad: Int? = nil
+                data.withUnsafeBytes { p in
+                    var previous = 0
+                    for i in 0..<nevBuf {
+                        let v = Int(Int32(bigEndian: p.loadUnaligned(fromByteOffset: first + 4 * i, as: Int32.self))) - keyLength
+                        if v < previous || v > border { bad = v; return }
+                        offs[i] = v
+                        previous = v
+                    }
                 }
+                if let v = bad {
+                    throw ROOTError(.malformed, "\(what): entry offset \(v) outside its \(border) data bytes", offset: seek)
+                }
+                offs[nevBuf] = border
                 offsets = offs
             }
             data.removeSubrange(border...)
