@@ -33,11 +33,17 @@ mkdir -p "$DATA"
 echo "== building conservattack-bench (release)"
 swift build -c release --product conservattack-bench >/dev/null
 BIN=$(swift build -c release --show-bin-path)/conservattack-bench
+# glibc: large blocks from the heap, freed memory kept mapped. The limit's per-basket arrays and our
+# columns then both reuse warm memory in every timed run, instead of paying page faults that depend on
+# glibc's adaptive mmap threshold (which treats many small and few large blocks differently).
+export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296
 
 echo
 echo "uproot $("$PY" -c 'import uproot; print(uproot.__version__)'), $(nproc) cores, median of $RUNS runs after a warm-up;"
-echo "MB/s = uncompressed basket bytes / second; t/uproot and t/limit are time ratios (lower is better);"
+echo "1-thread rows: MB/s and the ratios t/uproot, t/limit use CPU seconds (stable on a shared machine);"
+echo "2-thread rows: wall seconds. MB/s = uncompressed basket bytes / second; ratios: lower is better."
 echo "limit = the same baskets pread + decompressed with the same C libraries into fresh arrays, 1 thread."
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 "$BIN" header
 for f in $FILES; do

@@ -18,29 +18,34 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func row(_ file: String, _ what: String, _ seconds: Double?, _ mbps: Double?, _ vsUproot: String, _ vsLimit: String, _ note: String = "") {
+/// One table row; `t` is (wall, cpu) seconds; MB/s and ratios use CPU time for 1-thread rows, wall time otherwise.
+func row(_ file: String, _ what: String, _ t: (wall: Double, cpu: Double), threads: Int, bytes: Double,
+         uproot: (wall: Double, cpu: Double)?, limit: (wall: Double, cpu: Double)?, _ note: String = "") {
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-    let sec = seconds.map { String(format: "%.3f", $0) } ?? "-"
-    let rate = mbps.map { String(format: "%.0f", $0) } ?? "-"
-    print("| \(pad(file, 18)) | \(pad(what, 30)) | \(pad(sec, 8)) | \(pad(rate, 7)) | \(pad(vsUproot, 9)) | \(pad(vsLimit, 9)) | \(note)")
+    let measure = { (x: (wall: Double, cpu: Double)) in threads == 1 ? x.cpu : x.wall }
+    let m = measure(t)
+    let vsUproot = uproot.map { String(format: "%.2f", m / $0.cpu) } ?? "-"
+    let vsLimit = limit.map { String(format: "%.2f", m / $0.cpu) } ?? "-"
+    print("| \(pad(file, 14)) | \(pad(what, 30)) | \(pad(String(format: "%.3f", t.wall), 7)) | \(pad(String(format: "%.3f", t.cpu), 7)) | "
+          + "\(pad(String(format: "%.0f", bytes / 1e6 / m), 6)) | \(pad(vsUproot, 8)) | \(pad(vsLimit, 7)) | \(note)")
 }
-
-func ratio(_ a: Double, _ b: Double?) -> String { b.map { String(format: "%.2f", a / $0) } ?? "-" }
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let command = args.first else { fail("usage: conservattack-bench header | file PATH ... | peak PATH ...") }
 
 switch command {
 case "header":
-    print("| file               | reader                         | seconds  | MB/s    | t/uproot  | t/limit   | note")
-    print("|--------------------|--------------------------------|----------|---------|-----------|-----------|-----")
+    print("| file           | reader                         | wall s  | cpu s   | MB/s   | t/uproot | t/limit | note")
+    print("|----------------|--------------------------------|---------|---------|--------|----------|---------|-----")
 
 case "file":
     guard args.count >= 2 else { fail("file: missing PATH") }
     let path = args[1]
     let treeName = option("--tree", args) ?? "events"
     let runs = Int(option("--runs", args) ?? "5") ?? 5
-    let uproot = option("--uproot", args).flatMap(Double.init)
+    // --uproot WALL,CPU (median seconds from bench/uproot_read.py)
+    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
+    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
     let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
     let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
     do {
@@ -50,21 +55,21 @@ case "file":
         let limitAll = try BasketBench(tree: tree, branches: all)
         let limitOne = try BasketBench(tree: tree, branches: [one])
         let bytesAll = Double(try limitAll.run()), bytesOne = Double(try limitOne.run())
-        let mb = { (bytes: Double, s: Double) in bytes / 1e6 / s }
         let tLimit = try Timing.median(runs: runs) { try limitAll.run() }
         let tLimitOne = try Timing.median(runs: runs) { try limitOne.run() }
-        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, mb(bytesAll, u), "1.00", ratio(u, tLimit), "anchor") }
-        row(label, "decompress only, 1 thread", tLimit, mb(bytesAll, tLimit), ratio(tLimit, uproot), "1.00", "limit, all branches")
-        var single: Double? = nil
+        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytesAll, uproot: u, limit: tLimit, "anchor") }
+        row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytesAll, uproot: uproot, limit: tLimit, "limit, all branches")
+        var single: (wall: Double, cpu: Double)? = nil
         for t in threadCounts {
             let s = try Timing.median(runs: runs) { _ = try tree.arrays(threads: t) }
             if t == 1 { single = s }
-            let note = t == 1 ? "" : single.map { String(format: "%.2fx faster than 1 thread", $0 / s) } ?? ""
-            row(label, "ours all branches, \(t) thread\(t == 1 ? "" : "s")", s, mb(bytesAll, s), ratio(s, uproot), ratio(s, tLimit), note)
+            let note = t == 1 ? "" : single.map { String(format: "wall %.2fx faster than 1 thread", $0.wall / s.wall) } ?? ""
+            row(label, "ours all branches, \(t) thread\(t == 1 ? "" : "s")", s, threads: t, bytes: bytesAll, uproot: uproot,
+                limit: t == 1 ? tLimit : nil, note)
         }
-        row(label, "decompress only, one branch", tLimitOne, mb(bytesOne, tLimitOne), "-", "1.00", "limit, \(one)")
+        row(label, "decompress only, one branch", tLimitOne, threads: 1, bytes: bytesOne, uproot: nil, limit: tLimitOne, "limit, \(one)")
         let sOne = try Timing.median(runs: runs) { _ = try tree.arrays([one], threads: 1) }
-        row(label, "ours one branch, 1 thread", sOne, mb(bytesOne, sOne), "-", ratio(sOne, tLimitOne), one)
+        row(label, "ours one branch, 1 thread", sOne, threads: 1, bytes: bytesOne, uproot: nil, limit: tLimitOne, one)
         // Cheap consistency check: the thread count must not change the result.
         if threadCounts.count > 1, try tree.arrays(threads: threadCounts[0]) != tree.arrays(threads: threadCounts[1]) {
             fail("\(path): results differ between \(threadCounts[0]) and \(threadCounts[1]) threads")
