@@ -20,8 +20,9 @@ struct BasketHeader {
 
     var isCompressed: Bool { compressedLength != objectLength }
 
-    /// Parses and checks the header at the start of `raw`, the `raw.count` bytes fBasketBytes announced.
-    init(parsing raw: UnsafeRawBufferPointer, seek: Int64, what: String) throws {
+    /// Parses and checks the header at the start of `raw`: the basket's `basketBytes` bytes (fBasketBytes;
+    /// default `raw.count`), of which `raw` holds at least the key header.
+    init(parsing raw: UnsafeRawBufferPointer, basketBytes: Int? = nil, seek: Int64, what: String) throws {
         guard raw.count >= 18 else {
             throw ROOTError(.truncated, "\(what): \(raw.count) bytes cannot hold a key header", offset: seek)
         }
@@ -44,7 +45,7 @@ struct BasketHeader {
         let nevBuf = Int(try c.read(Int32.self))
         let last = Int(try c.read(Int32.self))
         _ = try c.read(Int8.self)                        // flag
-        guard Int(key.totalBytes) <= raw.count, nevBuf >= 0 else {
+        guard Int(key.totalBytes) <= (basketBytes ?? raw.count), nevBuf >= 0 else {
             throw ROOTError(.malformed, "\(what): key header (fKeylen \(keyLength), fNbytes \(key.totalBytes)) does not match the basket",
                             offset: seek)
         }

@@ -35,6 +35,8 @@ extension BranchReader {
     final class Scratch {
         private var raw = UnsafeMutableRawBufferPointer(start: nil, count: 0)
         private var object = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        /// The key length of the last basket seen per branch (all baskets of a branch usually share it).
+        var keyLengths: [ObjectIdentifier: Int] = [:]
 
         func rawBuffer(_ n: Int) -> UnsafeMutableRawBufferPointer { Self.grow(&raw, n) }
         func objectBuffer(_ n: Int) -> UnsafeMutableRawBufferPointer { Self.grow(&object, n) }
@@ -93,8 +95,27 @@ extension BranchReader {
             }
         case let .disk(seek, bytes):
             let raw = scratch.rawBuffer(bytes)
-            try file.source.readInto(raw, at: seek, what: what)
+            if skip == 0, dst.count == need, let k = scratch.keyLengths[ObjectIdentifier(b)], k >= 19, bytes - k == need {
+                // Probably an uncompressed basket whose key is as long as the last one of this branch:
+                // one preadv puts the key in the scratch buffer and the data straight into the column.
+                let head = UnsafeMutableRawBufferPointer(rebasing: raw[0..<k])
+                try file.source.readInto(head: head, body: dst, at: seek, what: what)
+                if Int(UInt16(head[14]) << 8 | UInt16(head[15])) == k {
+                    let h = try BasketHeader(parsing: UnsafeRawBufferPointer(head), basketBytes: bytes, seek: seek, what: what)
+                    if h.keyLength == k, !h.isCompressed, h.objectLength == need, h.dataBytes == need,
+                       h.entryCount == loc.entries.count {
+                        BulkBytes.swapInPlace(dst, elementSize: elementSize)
+                        if layout.dtype == .bool { BulkBytes.normaliseBools(dst) }
+                        return
+                    }
+                }
+                // Not what we guessed: reassemble the basket in the scratch buffer and take the general route.
+                UnsafeMutableRawBufferPointer(rebasing: raw[k..<bytes]).copyMemory(from: UnsafeRawBufferPointer(dst))
+            } else {
+                try file.source.readInto(raw, at: seek, what: what)
+            }
             let h = try BasketHeader(parsing: UnsafeRawBufferPointer(raw), seek: seek, what: what)
+            scratch.keyLengths[ObjectIdentifier(b)] = h.keyLength
             guard h.entryCount == loc.entries.count else {
                 throw ROOTError(.malformed, "\(what) holds \(h.entryCount) entries, fBasketEntry says \(loc.entries.count)")
             }
