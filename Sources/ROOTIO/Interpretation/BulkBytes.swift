@@ -50,11 +50,21 @@ enum BulkBytes {
     }
 
     /// Rewrites bool bytes in place so that every non-zero byte becomes 1 (Swift's Bool representation).
+    /// Reads 8 bytes at a time and writes only words holding a byte other than 0 or 1 (rare).
     static func normaliseBools(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress else { return }
-        for i in 0..<buffer.count {
-            base.storeBytes(of: base.load(fromByteOffset: i, as: UInt8.self) == 0 ? 0 : 1, toByteOffset: i, as: UInt8.self)
+        let n = buffer.count
+        func fix(_ range: Range<Int>) {
+            for i in range {
+                base.storeBytes(of: base.load(fromByteOffset: i, as: UInt8.self) == 0 ? 0 : 1, toByteOffset: i, as: UInt8.self)
+            }
         }
+        var i = 0
+        while i &+ 8 <= n {
+            if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & ~0x0101_0101_0101_0101 != 0 { fix(i..<(i + 8)) }
+            i &+= 8
+        }
+        fix(i..<n)
     }
 
     /// Allocates one array per (dtype, element count) without initialising it, runs `fill` with the arrays'
