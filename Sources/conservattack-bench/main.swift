@@ -24,7 +24,8 @@ func row(_ file: String, _ what: String, _ t: (wall: Double, cpu: Double), threa
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
     let measure = { (x: (wall: Double, cpu: Double)) in threads == 1 ? x.cpu : x.wall }
     let m = measure(t)
-    let vsUproot = uproot.map { String(format: "%.2f", m / $0.cpu) } ?? "-"
+    // 1 thread: CPU against uproot's CPU; more threads: wall against uproot's (single-threaded) wall.
+    let vsUproot = uproot.map { String(format: "%.2f", m / (threads == 1 ? $0.cpu : $0.wall)) } ?? "-"
     let vsLimit = limit.map { String(format: "%.2f", m / $0.cpu) } ?? "-"
     print("| \(pad(file, 14)) | \(pad(what, 30)) | \(pad(String(format: "%.3f", t.wall), 7)) | \(pad(String(format: "%.3f", t.cpu), 7)) | "
           + "\(pad(String(format: "%.0f", bytes / 1e6 / m), 6)) | \(pad(vsUproot, 8)) | \(pad(vsLimit, 7)) | \(note)")
