@@ -39,6 +39,8 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
+        .executableTarget(name: "conservattack-bench", dependencies: ["ROOTIO", "ROOTCompression"]),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ROOTCompressionTests", dependencies: ["ROOTCompression"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),

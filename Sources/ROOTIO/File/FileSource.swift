@@ -8,7 +8,7 @@ import Darwin
 public final class FileSource: @unchecked Sendable {
     public let path: String
     public let size: Int64
-    private let fd: Int32
+    let fd: Int32   // internal: ScatterRead.swift reads with preadv
 
     public init(path: String) throws {
         self.path = path

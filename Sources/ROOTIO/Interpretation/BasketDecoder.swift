@@ -86,18 +86,14 @@ enum BasketDecoder {
     static func convert(_ bytes: ArraySlice<UInt8>, codec: ElementCodec, count: Int) throws -> NumericArray {
         switch codec {
         case .plain(let t):
-            switch t {
-            case .bool: return .bool(bytes.prefix(count).map { $0 != 0 })
-            case .int8: return .int8(swapped(bytes, count, Int8.self))
-            case .uint8: return .uint8(Array(bytes.prefix(count)))
-            case .int16: return .int16(swapped(bytes, count, Int16.self))
-            case .uint16: return .uint16(swapped(bytes, count, UInt16.self))
-            case .int32: return .int32(swapped(bytes, count, Int32.self))
-            case .uint32: return .uint32(swapped(bytes, count, UInt32.self))
-            case .int64: return .int64(swapped(bytes, count, Int64.self))
-            case .uint64: return .uint64(swapped(bytes, count, UInt64.self))
-            case .float32: return .float32(swapped(bytes, count, UInt32.self).map { Float(bitPattern: $0) })
-            case .float64: return .float64(swapped(bytes, count, UInt64.self).map { Double(bitPattern: $0) })
+            // One pass: big-endian bytes → a fresh typed array (bools normalised to 0/1).
+            let n = count * t.byteWidth
+            precondition(n <= bytes.count)
+            return try bytes.withUnsafeBytes { src in
+                try BulkBytes.withUninitializedArrays([(t, count)]) { out in
+                    BulkBytes.copySwapped(UnsafeRawBufferPointer(rebasing: src[0..<n]), into: out[0], elementSize: t.byteWidth)
+                    if t == .bool { BulkBytes.normaliseBools(out[0]) }
+                }[0]
             }
         case .float32AsFloat64:
             return .float64(swapped(bytes, count, UInt32.self).map { Double(Float(bitPattern: $0)) })

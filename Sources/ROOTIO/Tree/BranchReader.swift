@@ -11,8 +11,10 @@ struct BasketLocation {
     let source: Source
 }
 
-/// Reads branches into columns: plans the baskets that overlap the request, reads and decodes them
-/// concurrently (each basket on its own), then joins the pieces and trims them to the entry range.
+/// Reads branches into columns: plans the baskets that overlap the request and reads and decodes them
+/// concurrently (each basket on its own). Plain flat/fixed branches are decoded straight into their final
+/// column (see DirectBasketDecoding.swift); other branches go through typed pieces that are joined and
+/// trimmed to the entry range.
 ///
 /// On-disk basket (`fBasketSeek[i]`, `fBasketBytes[i]` bytes):
 /// | TKey header (fKeylen bytes, ending with the TBasket fields below) | compressed payload |
@@ -51,7 +53,8 @@ struct BranchReader {
         return out
     }
 
-    /// Reads one basket's payload (decompressed data and entry offsets).
+    /// Reads one basket's payload (decompressed data and entry offsets): the general path, used for
+    /// branches that need per-entry work (jagged, scaled or truncated floats).
     func payload(_ b: BranchModel, _ loc: BasketLocation) throws -> BasketPayload {
         switch loc.source {
         case .embedded(let k):
@@ -60,39 +63,19 @@ struct BranchReader {
         case let .disk(seek, bytes):
             let what = "basket \(loc.number)"
             let raw = try file.source.read(at: seek, count: bytes, what: what)
-            var c = ByteCursor(raw, base: seek)
-            let key = try Key.read(&c)
-            let keyLength = Int(key.keyLength)
-            // The TBasket fields close the key header; read them from its end, as ROOT's own readers
-            // locate them (some writers leave a stray byte between the title and these fields).
-            guard c.position <= keyLength - 19 else {
-                throw ROOTError(.malformed, "\(what): key header longer than its fKeylen \(keyLength)", offset: seek)
-            }
-            try c.seek(keyLength - 19)
-            _ = try c.read(Int16.self)                       // basket version
-            _ = try c.read(Int32.self)                       // fBufferSize
-            _ = try c.read(Int32.self)                       // fNevBufSize
-            let nevBuf = Int(try c.read(Int32.self))
-            let last = Int(try c.read(Int32.self))
-            _ = try c.read(Int8.self)                        // flag
-            guard Int(key.totalBytes) <= bytes, nevBuf >= 0 else {
-                throw ROOTError(.malformed, "\(what): key header (fKeylen \(keyLength), fNbytes \(key.totalBytes)) does not match the basket",
-                                offset: seek)
-            }
-            let objlen = Int(key.objectLength)
-            let border = last - keyLength
-            guard border >= 0, border <= objlen else {
-                throw ROOTError(.malformed, "\(what): fLast \(last) outside the \(objlen)-byte object", offset: seek)
-            }
-            let compressed = Int(key.totalBytes) - keyLength
+            let h = try raw.withUnsafeBytes { try BasketHeader(parsing: $0, seek: seek, what: what) }
+            let keyLength = h.keyLength, objlen = h.objectLength, border = h.dataBytes, nevBuf = h.entryCount
             var data: [UInt8]
-            if compressed == objlen {
+            if !h.isCompressed {
                 data = Array(raw[keyLength..<(keyLength + objlen)])
             } else {
                 guard objlen <= file.limits.maxObjectBytes else {
                     throw ROOTError(.limit, "\(what): declared size \(objlen) exceeds the limit", offset: seek)
                 }
-                data = try ROOTDecompressor.decompress(Array(raw[keyLength..<(keyLength + compressed)]), uncompressedSize: objlen)
+                data = try raw.withUnsafeBytes {
+                    try ROOTDecompressor.decompress(UnsafeRawBufferPointer(rebasing: $0[keyLength..<(keyLength + h.compressedLength)]),
+                                                    uncompressedSize: objlen)
+                }
             }
             var offsets: [Int]? = nil
             if objlen > border {
@@ -101,12 +84,23 @@ struct BranchReader {
                 guard n >= nevBuf, nevBuf <= oc.remaining / 4 else {
                     throw ROOTError(.malformed, "\(what): \(n) entry offsets for \(nevBuf) entries", offset: seek)
                 }
-                var offs = [Int](); offs.reserveCapacity(nevBuf + 1)
-                for _ in 0..<nevBuf { offs.append(Int(try oc.read(Int32.self)) - keyLength) }
-                offs.append(border)
-                for i in 0..<offs.count where offs[i] < 0 || offs[i] > border || (i > 0 && offs[i] < offs[i - 1]) {
-                    throw ROOTError(.malformed, "\(what): entry offset \(offs[i]) outside its \(border) data bytes", offset: seek)
+                // Checked above: the nevBuf big-endian int32 offsets lie inside the object.
+                let first = oc.position
+                var offs = [Int](repeating: 0, count: nevBuf + 1)
+                var bad: Int? = nil
+                data.withUnsafeBytes { p in
+                    var previous = 0
+                    for i in 0..<nevBuf {
+                        let v = Int(Int32(bigEndian: p.loadUnaligned(fromByteOffset: first + 4 * i, as: Int32.self))) - keyLength
+                        if v < previous || v > border { bad = v; return }
+                        offs[i] = v
+                        previous = v
+                    }
                 }
+                if let v = bad {
+                    throw ROOTError(.malformed, "\(what): entry offset \(v) outside its \(border) data bytes", offset: seek)
+                }
+                offs[nevBuf] = border
                 offsets = offs
             }
             data.removeSubrange(border...)
@@ -133,52 +127,76 @@ struct BranchReader {
         return offsets
     }
 
-    /// Reads `branches` for `range`; columns in the same order.
+    /// Reads `branches` for `range`; columns in the same order. Only baskets overlapping `range` are read;
+    /// every basket of every branch is one job, and `threads` workers take jobs as they finish the last.
     func read(_ branches: [BranchModel], entries range: Range<Int>) throws -> [Column] {
         struct Job { let branch: Int; let location: BasketLocation }
         var jobs: [Job] = []
         var interpretations: [Interpretation] = []
+        var direct: [DirectLayout?] = []
+        var directSlot = [Int](repeating: -1, count: branches.count)
+        var specs: [(dtype: DType, count: Int)] = []
         for (i, b) in branches.enumerated() {
             let interp = tree.interpretation(of: b)
             guard interp.codec != nil else {
                 throw ROOTError(.unsupported, "cannot read as numbers: \(interp.summary)", file: file.path, object: "branch \(b.path)")
             }
             interpretations.append(interp)
-            for loc in try baskets(of: b) where loc.entries.overlaps(range) {
-                jobs.append(Job(branch: i, location: loc))
+            let locations = try baskets(of: b).filter { $0.entries.overlaps(range) }
+            let layout = DirectLayout(interp)
+            direct.append(layout)
+            if let layout {
+                try checkCoverage(locations, range: range, branch: b)
+                let (n, overflow) = range.count.multipliedReportingOverflow(by: layout.width)
+                guard !overflow, n <= file.limits.maxObjectBytes else {
+                    throw ROOTError(.limit, "\(range.count) entries of width \(layout.width) exceed the limit",
+                                    file: file.path, object: "branch \(b.path)")
+                }
+                directSlot[i] = specs.count
+                specs.append((layout.dtype, n))
             }
+            for loc in locations { jobs.append(Job(branch: i, location: loc)) }
         }
         var pieces = [Result<BasketDecoder.Piece, Error>?](repeating: nil, count: jobs.count)
+        var failures = [Error?](repeating: nil, count: jobs.count)
         let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, jobs.count))
-        pieces.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            let work = { (w: Int) in
-                var j = w
-                while j < jobs.count {
-                    let job = jobs[j]
-                    let b = branches[job.branch]
-                    out[j] = Result {
-                        do {
-                            var p = try payload(b, job.location)
-                            if p.entryOffsets == nil, case .jagged(let codec, 0) = interpretations[job.branch] {
-                                p.entryOffsets = try regeneratedOffsets(b, job.location, itemSize: codec.storedSize)
+        let arrays = try BulkBytes.withUninitializedArrays(specs) { columns in
+            pieces.withUnsafeMutableBufferPointer { pieceBuffer in
+                failures.withUnsafeMutableBufferPointer { failureBuffer in
+                    let pieceOut = pieceBuffer, failureOut = failureBuffer
+                    let counter = JobCounter(jobs.count)
+                    let work = { (_: Int) in
+                        let scratch = Scratch()
+                        while let j = counter.take() {
+                            let job = jobs[j]
+                            let b = branches[job.branch]
+                            do {
+                                if let layout = direct[job.branch] {
+                                    try decodeDirect(b, job.location, layout: layout, range: range,
+                                                     into: columns[directSlot[job.branch]], scratch: scratch)
+                                } else {
+                                    pieceOut[j] = .success(try decodePiece(b, job.location, interpretations[job.branch]))
+                                }
+                            } catch {
+                                failureOut[j] = ROOTError.wrap(error, file: file.path, object: "branch \(b.path)", offset: nil)
                             }
-                            guard p.entryCount == job.location.entries.count else {
-                                throw ROOTError(.malformed, "basket \(job.location.number) holds \(p.entryCount) entries, "
-                                                + "fBasketEntry says \(job.location.entries.count)")
-                            }
-                            return try BasketDecoder.decode(p, as: interpretations[job.branch], what: "basket \(job.location.number)")
-                        } catch {
-                            throw ROOTError.wrap(error, file: file.path, object: "branch \(b.path)", offset: nil)
                         }
                     }
-                    j += workers
+                    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
                 }
             }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            if let first = failures.first(where: { $0 != nil }) { throw first! }
         }
         var columns: [Column] = []
         for (i, b) in branches.enumerated() {
+            if direct[i] != nil {
+                let content = arrays[directSlot[i]]
+                switch interpretations[i] {
+                case .fixed(_, let shape): columns.append(Column(content, layout: .fixed(shape: shape)))
+                default: columns.append(Column(content))
+                }
+                continue
+            }
             var parts: [BasketDecoder.Piece] = []
             var first: Int? = nil
             for (j, job) in jobs.enumerated() where job.branch == i {
@@ -189,6 +207,18 @@ struct BranchReader {
                                         interpretation: interpretations[i], branch: b))
         }
         return columns
+    }
+
+    /// The general path for one basket: payload, regenerated offsets if needed, typed piece.
+    private func decodePiece(_ b: BranchModel, _ loc: BasketLocation, _ interpretation: Interpretation) throws -> BasketDecoder.Piece {
+        var p = try payload(b, loc)
+        if p.entryOffsets == nil, case .jagged(let codec, 0) = interpretation {
+            p.entryOffsets = try regeneratedOffsets(b, loc, itemSize: codec.storedSize)
+        }
+        guard p.entryCount == loc.entries.count else {
+            throw ROOTError(.malformed, "basket \(loc.number) holds \(p.entryCount) entries, fBasketEntry says \(loc.entries.count)")
+        }
+        return try BasketDecoder.decode(p, as: interpretation, what: "basket \(loc.number)")
     }
 
     /// Joins decoded pieces (starting at entry `from`) and trims them to `range`.

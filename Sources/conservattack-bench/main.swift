@@ -1,0 +1,102 @@
+import Foundation
+import ROOTIO
+
+/// `conservattack-bench`: the timing side of `make bench` (bench/run.sh drives it).
+///
+///   conservattack-bench header
+///   conservattack-bench file PATH [--tree T] [--runs N] [--uproot SECONDS] [--branch NAME] [--threads 1,2]
+///       rows: decompression-only limit, ours (all branches; one branch) at each thread count, uproot anchor
+///   conservattack-bench peak PATH [--tree T] [--chunk N] [--threads N]
+///       reads the tree in N-entry chunks and prints this process's peak resident memory (VmHWM)
+func option(_ name: String, _ args: [String]) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("conservattack-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+/// One table row; `t` is (wall, cpu) seconds; MB/s and ratios use CPU time for 1-thread rows, wall time otherwise.
+func row(_ file: String, _ what: String, _ t: (wall: Double, cpu: Double), threads: Int, bytes: Double,
+         uproot: (wall: Double, cpu: Double)?, limit: (wall: Double, cpu: Double)?, _ note: String = "") {
+    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    let measure = { (x: (wall: Double, cpu: Double)) in threads == 1 ? x.cpu : x.wall }
+    let m = measure(t)
+    // 1 thread: CPU against uproot's CPU; more threads: wall against uproot's (single-threaded) wall.
+    let vsUproot = uproot.map { String(format: "%.2f", m / (threads == 1 ? $0.cpu : $0.wall)) } ?? "-"
+    let vsLimit = limit.map { String(format: "%.2f", m / $0.cpu) } ?? "-"
+    print("| \(pad(file, 14)) | \(pad(what, 30)) | \(pad(String(format: "%.3f", t.wall), 7)) | \(pad(String(format: "%.3f", t.cpu), 7)) | "
+          + "\(pad(String(format: "%.0f", bytes / 1e6 / m), 6)) | \(pad(vsUproot, 8)) | \(pad(vsLimit, 7)) | \(note)")
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let command = args.first else { fail("usage: conservattack-bench header | file PATH ... | peak PATH ...") }
+
+switch command {
+case "header":
+    print("| file           | reader                         | wall s  | cpu s   | MB/s   | t/uproot | t/limit | note")
+    print("|----------------|--------------------------------|---------|---------|--------|----------|---------|-----")
+
+case "file":
+    guard args.count >= 2 else { fail("file: missing PATH") }
+    let path = args[1]
+    let treeName = option("--tree", args) ?? "events"
+    let runs = Int(option("--runs", args) ?? "5") ?? 5
+    // --uproot WALL,CPU (median seconds from bench/uproot_read.py)
+    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
+    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
+    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
+    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    do {
+        let tree = try ROOTFile(path: path).tree(treeName)
+        let all = tree.numericBranchNames
+        let one = option("--branch", args) ?? all[0]
+        let limitAll = try BasketBench(tree: tree, branches: all)
+        let limitOne = try BasketBench(tree: tree, branches: [one])
+        let bytesAll = Double(try limitAll.run()), bytesOne = Double(try limitOne.run())
+        let tLimit = try Timing.median(runs: runs) { try limitAll.run() }
+        let tLimitOne = try Timing.median(runs: runs) { try limitOne.run() }
+        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytesAll, uproot: u, limit: tLimit, "anchor") }
+        row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytesAll, uproot: uproot, limit: tLimit, "limit, all branches")
+        var single: (wall: Double, cpu: Double)? = nil
+        for t in threadCounts {
+            let s = try Timing.median(runs: runs) { _ = try tree.arrays(threads: t) }
+            if t == 1 { single = s }
+            let note = t == 1 ? "" : single.map { String(format: "wall %.2fx faster than 1 thread", $0.wall / s.wall) } ?? ""
+            row(label, "ours all branches, \(t) thread\(t == 1 ? "" : "s")", s, threads: t, bytes: bytesAll, uproot: uproot,
+                limit: t == 1 ? tLimit : nil, note)
+        }
+        row(label, "decompress only, one branch", tLimitOne, threads: 1, bytes: bytesOne, uproot: nil, limit: tLimitOne, "limit, \(one)")
+        let sOne = try Timing.median(runs: runs) { _ = try tree.arrays([one], threads: 1) }
+        row(label, "ours one branch, 1 thread", sOne, threads: 1, bytes: bytesOne, uproot: nil, limit: tLimitOne, one)
+        // Cheap consistency check: the thread count must not change the result.
+        if threadCounts.count > 1, try tree.arrays(threads: threadCounts[0]) != tree.arrays(threads: threadCounts[1]) {
+            fail("\(path): results differ between \(threadCounts[0]) and \(threadCounts[1]) threads")
+        }
+    } catch {
+        fail("\(path): \(error)")
+    }
+
+case "peak":
+    guard args.count >= 2 else { fail("peak: missing PATH") }
+    let chunk = Int(option("--chunk", args) ?? "100000") ?? 100_000
+    let threads = Int(option("--threads", args) ?? "1") ?? 1
+    do {
+        let tree = try ROOTFile(path: args[1]).tree(option("--tree", args) ?? "events")
+        var chunks = try tree.iterate(chunkSize: .entries(chunk), threads: threads)
+        var rows = 0, columns = 0
+        let t0 = Timing.now()
+        while let t = try chunks.nextTable() { rows += t.rowCount; columns = t.columnCount }
+        let seconds = Timing.now() - t0
+        guard rows == tree.entryCount else { fail("chunked read saw \(rows) of \(tree.entryCount) entries") }
+        let peak = Timing.peakResidentMB().map { String(format: "%.0f", $0) } ?? "?"
+        print("peak_rss_mb=\(peak) entries=\(rows) columns=\(columns) chunk=\(chunk) threads=\(threads) seconds=\(String(format: "%.3f", seconds))")
+    } catch {
+        fail("\(args[1]): \(error)")
+    }
+
+default:
+    fail("unknown command \(command)")
+}
