@@ -30,6 +30,10 @@ test: deps
 
 # Speed against the anchors measured in the same run (uproot, the reference implementation's figures).
 bench: deps
+	@scripts/install-deps.sh --python
+	BENCH_WRITER_CMD=".build/release/conservattack-bench writer --python $(CONSERVATTACK_PYTHON)" \
+	BENCH_SELECTION_CMD="fixtures/selection/bench.sh $(CONSERVATTACK_PYTHON)" \
+	BENCH_ATTACK_CMD=".build/release/conservattack-bench attack && .build/release/conservattack-bench model --python $(CONSERVATTACK_PYTHON)" \
 	bench/run.sh
 
 # libFuzzer harnesses over the reader, codecs, cut parser, ONNX loader and Arrow reader.

@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
-        .executableTarget(name: "conservattack-bench", dependencies: ["ROOTIO", "ROOTCompression"]),
+        .executableTarget(name: "conservattack-bench", dependencies: ["ROOTIO", "ROOTCompression", "ROOTWriter", "Attack", "Model", "Columnar"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ROOTCompressionTests", dependencies: ["ROOTCompression"]),

@@ -35,6 +35,15 @@ let args = Array(CommandLine.arguments.dropFirst())
 guard let command = args.first else { fail("usage: conservattack-bench header | file PATH ... | peak PATH ...") }
 
 switch command {
+case "writer":
+    do { try StageBenchmarks.writer(python: option("--python", args)) } catch { fail("writer: \(error)") }
+
+case "attack":
+    do { try StageBenchmarks.attack() } catch { fail("attack: \(error)") }
+
+case "model":
+    do { try StageBenchmarks.model(python: option("--python", args)) } catch { fail("model: \(error)") }
+
 case "header":
     print("| file           | reader                         | wall s  | cpu s   | MB/s   | t/uproot | t/limit | note")
     print("|----------------|--------------------------------|---------|---------|--------|----------|---------|-----")
