@@ -22,7 +22,7 @@ final class CorruptionSweepTests: XCTestCase {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         files += names.filter { $0.hasSuffix(".root") }.sorted().map { "\(dir)/\($0)" }
         if let shared = Fixtures.shared?.appendingPathComponent("rootfiles") {
-            for name in ["uproot-simple.root", "uproot-leaflist.root", "uproot-nesteddirs.root"] {
+            for name in ["uproot-simple.root", "uproot-nesteddirs.root"] {
                 let p = shared.appendingPathComponent(name).path
                 if FileManager.default.fileExists(atPath: p) { files.append(p) }
             }
@@ -73,7 +73,9 @@ final class CorruptionSweepTests: XCTestCase {
                 case .digest(let json):
                     totals.digests += 1
                     // A cut file that still reads must read exactly what the whole file holds.
-                    if c.mustMatch && json != reference { XCTFail("\(c.label): digest differs from the intact file's") }
+                    if c.mustMatch && Self.trees(json) != Self.trees(reference) {
+                        XCTFail("\(c.label): digest differs from the intact file's")
+                    }
                 case .cleanError:
                     totals.errors += 1
                 case .bad(let why):
@@ -86,11 +88,18 @@ final class CorruptionSweepTests: XCTestCase {
         XCTAssertGreaterThan(totals.errors, 0, "corruption never produced an error: the sweep is not reaching the reader")
     }
 
-    /// Runs the cases on two child processes at a time, preserving order.
+    /// The digest's trees, canonically serialised (the "file" field names the temporary copy).
+    static func trees(_ json: String) -> Data? {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let trees = obj["trees"] else { return nil }
+        return try? JSONSerialization.data(withJSONObject: trees, options: [.sortedKeys])
+    }
+
+    /// Runs the cases on a few child processes at a time, preserving order.
     static func runAll(_ binary: String, _ cases: [(bytes: [UInt8], name: String)], in dir: URL) -> [Outcome] {
         var results = [Outcome](repeating: .bad("not run"), count: cases.count)
         let lock = NSLock()
-        let workers = 2
+        let workers = 3
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: cases.count, by: workers) {
                 let o = run(binary, bytes: cases[i].bytes, name: cases[i].name, in: dir)
