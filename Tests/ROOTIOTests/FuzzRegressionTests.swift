@@ -53,4 +53,15 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertTrue(r.description.contains("j"), "\(r)")
         }
     }
+
+    /// fixtures/fuzz/make_directory_loop.py: subdirectory one/two points back at the top directory.
+    /// The walk must stop at the loop (before: 64 levels of one/two/one/two/... then a depth error).
+    func testDirectoryLoopIsDetected() throws {
+        let file = try ROOTFile(path: Fixtures.path("fuzz/FuzzROOTFile/directory-loop.root"))
+        XCTAssertThrowsError(try file.treePaths()) { e in
+            guard let r = e as? ROOTError else { return XCTFail("not a ROOTError: \(e)") }
+            XCTAssertEqual(r.kind, .malformed, "\(r)")
+            XCTAssertTrue(r.message.contains("loop"), "\(r)")
+        }
+    }
 }
