@@ -16,7 +16,7 @@ fuzz/build.sh "${harnesses[@]}" || exit 2
 seed() {   # seed <harness> <dir>: copies the fixtures that fit the harness into its corpus
     local h=$1 dir=$2
     case $h in
-        FuzzROOTFile) cp fixtures/rootio/*.root "$dir"
+        FuzzROOTFile) cp fixtures/rootio/*.root fixtures/fuzz/recovery-*.root "$dir"
             for f in simple leaflist histograms empty double32-float16 small-flat-tree nesteddirs stl_containers; do
                 cp "/work/shared/rootfiles/uproot-$f.root" "$dir" 2>/dev/null || true
             done ;;

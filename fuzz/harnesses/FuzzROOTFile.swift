@@ -1,4 +1,5 @@
-// libFuzzer harness: open the input as a ROOT file and read every branch of every tree.
+// libFuzzer harness: open the input as a ROOT file (recovering it if its directory is unreadable) and
+// read every numeric branch of every tree.
 // Any Swift error is a clean outcome; a trap, sanitizer report, timeout or OOM is a finding.
 import Foundation
 import ROOTIO
@@ -14,7 +15,8 @@ public func fuzzROOTFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard FileManager.default.createFile(atPath: scratchPath, contents: bytes) else { return 0 }
     defer { unlink(scratchPath) }
     do {
-        let file = try ROOTFile(path: scratchPath)
+        // Normal open, falling back to recovery (walking the records from fBEGIN) as a batch job would.
+        let file = try ROOTFile.openRecovering(path: scratchPath).file
         _ = try? file.readStreamerInfos()
         for path in try file.treePaths() {
             let tree = try file.tree(path)
