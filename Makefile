@@ -1,9 +1,11 @@
-# ConservAttack — `make demo` and `make test` on a fresh Debian machine with Swift.
+# ConservAttack — on a fresh Debian machine with Swift: `make demo`, `make test`.
 SWIFT ?= swift
-BUILD_FLAGS ?=
+# Vectorised kernels (model forward pass, decoding) for the build machine's CPU when it has AVX2.
+BUILD_FLAGS ?= $(if $(shell grep -m1 -ow avx2 /proc/cpuinfo 2>/dev/null),-Xswiftc -target-cpu -Xswiftc haswell)
+DEMO_DIR ?= demo-output
 export CONSERVATTACK_PYTHON := $(CURDIR)/.venv-test/bin/python
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench fuzz report-check clean
 
 all: build
 
@@ -16,11 +18,28 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
+# The embedded default: generate, train, attack (chi2 mode), validate, write ntuples and the report.
+demo: release
+	.build/release/conservattack demo --output $(DEMO_DIR)
+
 # Builds the binary the CLI tests drive, then runs every test target.
 test: deps
 	@scripts/install-deps.sh --python
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 
+# Speed against the anchors measured in the same run (uproot, the reference implementation's figures).
+bench: deps
+	bench/run.sh
+
+# libFuzzer harnesses over the reader, codecs, cut parser, ONNX loader and Arrow reader.
+fuzz: deps
+	fuzz/run.sh
+
+# Renders the demo report in headless Chromium and fails on a blank page or a JavaScript error.
+report-check: demo
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	fixtures/validation/report_check.sh $(DEMO_DIR)/report/report.html $(DEMO_DIR)/report/report.png
+
 clean:
-	rm -rf .build
+	rm -rf .build $(DEMO_DIR)

@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -25,23 +26,30 @@ let package = Package(
         .target(name: "ROOTCompression", dependencies: ["CZlib", "CDeflate", "CLZMA", "CLZ4", "CZstd"]),
         .target(name: "Columnar"),
         .target(name: "ROOTIO", dependencies: ["ROOTCompression", "Columnar"]),
+        .target(name: "ROOTWriter", dependencies: ["Columnar", "ROOTCompression"]),
         .target(name: "ArrowIPC", dependencies: ["Columnar"]),
         .target(name: "Selection", dependencies: ["Columnar"]),
         .target(name: "Model", dependencies: ["Columnar", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Attack", dependencies: ["Columnar", "Model"]),
+        .target(name: "Validation", dependencies: ["Columnar"]),
+        .target(name: "Report", dependencies: ["Validation", "Columnar"]),
         .executableTarget(name: "conservattack", dependencies: [
-            "ROOTIO", "ArrowIPC", "Selection", "Model", "Attack", "Columnar",
+            "ROOTIO", "ROOTWriter", "ArrowIPC", "Selection", "Model", "Attack", "Columnar", "Validation", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ROOTCompressionTests", dependencies: ["ROOTCompression"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "ROOTIOTests", dependencies: ["ROOTIO", "ROOTCompression", "Columnar", "TestSupport"]),
+        .testTarget(name: "ROOTWriterTests", dependencies: ["ROOTWriter", "ROOTIO", "ROOTCompression", "Columnar"]),
         .testTarget(name: "ArrowIPCTests", dependencies: ["ArrowIPC", "Columnar"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Columnar", "ROOTIO"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Columnar"]),
         .testTarget(name: "AttackTests", dependencies: ["Attack", "Model", "Columnar"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Columnar"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Validation", "Columnar"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

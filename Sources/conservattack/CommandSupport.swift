@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ROOTIO
+import ArrowIPC
 
 /// Prints a one-line error on stderr and exits 1, for every failure on input data.
 func reportingErrors(_ body: () throws -> Void) throws {
@@ -48,4 +49,9 @@ struct InputSpec {
         }
         return (file, try file.tree(trees[0]))
     }
+}
+
+/// Writes bytes to `path` through a temporary file and a rename: readers never see a partial file.
+func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    try AtomicFileWriter.write(to: path) { try $0.write(bytes) }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 
 /// `conservattack`: adversarial perturbations that pass the standard data/simulation checks, on ROOT ntuples.
 struct ConservAttack: ParsableCommand {
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "conservattack",
         abstract: "Find mis-modellings that every standard data/simulation check would pass, yet move your classifier.",
@@ -10,7 +12,10 @@ struct ConservAttack: ParsableCommand {
           conservattack inspect events.root
           conservattack digest events.root > digest.json
         """,
-        subcommands: [InspectCommand.self, DigestCommand.self]
+        version: ConservAttack.version,
+        subcommands: [InspectCommand.self, DigestCommand.self, SelectCommand.self, ExportCommand.self,
+                      TrainCommand.self, PredictCommand.self, AttackCommand.self, ValidateCommand.self,
+                      RunCommand.self, DemoCommand.self]
     )
 }
 

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Attack
+import Columnar
+import Foundation
+import Model
+import Selection
+
+/// `conservattack attack`: CONSERVAttack on an ntuple; writes the perturbed ntuple and the metrics.
+struct AttackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attack",
+        abstract: "Perturb events within the validation bounds so that the classifier's decisions flip.",
+        discussion: """
+        Every input event is kept, in order; the perturbed features are replaced, every other numeric branch is copied.
+        Example (the reference's donut parameters are the defaults):
+          conservattack attack --input bkg.root:Events --features x1,x2 --model model.json --true-class 1 \\
+            --output perturbed.root --metrics metrics.json --regions regions.toml --mode chi2
+        """
+    )
+
+    @Option(name: .long, help: "Input ntuple FILE[:TREE] or Arrow file.") var input: String
+    @Option(name: .long, help: "Comma-separated features to perturb (default: the model's).") var features: String?
+    @Option(name: .long, help: "Classifier: ONNX or JSON.") var model: String
+    @Option(name: .long, help: "True class of the input events (0 or 1).") var trueClass: Int
+    @Option(name: .long, help: "Perturbed ntuple: .root, .arrow or .feather.") var output: String
+    @Option(name: .long, help: "Metrics JSON.") var metrics: String
+    @Option(name: .long, help: "TOML file with [[regions]] (name, cut): constraint populations besides the inclusive sample.") var regions: String?
+    @Option(name: .long, help: "Event weight expression.") var weight: String?
+    @Option(name: .long, help: "jsd | chi2 | envelope | fgsm | pgd") var mode: String = "jsd"
+    @Option(name: .long) var bins = 70
+    @Option(name: .long) var iterations = 10
+    @Option(name: .long) var alpha = 6.0
+    @Option(name: .long) var beta = 1.0
+    @Option(name: .long) var minChange = 0.001
+    @Option(name: .long) var step = 0.001
+    @Option(name: .long, help: "Random candidates per feature (0 = the grid from min-change by step).") var candidates = 150
+    @Option(name: .long) var randomizeStep = 0.5
+    @Flag(name: .long, inversion: .prefixedNo) var useNoChange = true
+    @Option(name: .long) var maxStepJsd = 0.005
+    @Option(name: .long) var maxStepFrob = 0.05
+    @Option(name: .long) var constraintJsd = 0.06
+    @Option(name: .long) var constraintRelCorr = 0.006
+    @Option(name: .long, help: "chi2 mode: smallest allowed p-value.") var chi2Threshold = 0.05
+    @Option(name: .long, parsing: .upToNextOption, help: "Envelope per feature: NAME=SIGMA (absolute) or NAME=2% (relative).") var envelope: [String] = []
+    @Option(name: .long, help: "Envelope width k (|Δx| ≤ k·σ).") var envelopeK = 1.0
+    @Option(name: .long, help: "Comma-separated features never changed.") var frozen: String?
+    @Option(name: .long, help: "FGSM/PGD: L∞ size in units of each feature's standard deviation.") var epsilon = 0.1
+    @Flag(name: .long, help: "Also re-optimise events already fooled.") var optimizeFooled = false
+    @Flag(name: .long, help: "Reproduce the published reference implementation's quirks.") var referenceQuirks = false
+    @Option(name: .long) var seed: UInt64 = 1
+    @Option(name: .long, help: "Threads for the classifier.") var threads = 1
+    @Option(name: .long, help: "Directory for a checkpoint after each iteration; an existing one is resumed.") var checkpoint: String?
+    @Option(name: .long, help: "Compression of a ROOT output.") var compression = "zlib:1"
+    @Flag(name: .long, help: "Replace existing outputs.") var force = false
+    @Flag(name: .long, help: "No progress output.") var quiet = false
+
+    func configurationFromFlags() throws -> AttackConfiguration {
+        var c = AttackConfiguration()
+        guard let m = AttackMode(rawValue: mode) else {
+            throw ValidationError("--mode must be one of \(AttackMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        c.mode = m; c.bins = bins; c.iterations = iterations; c.alpha = alpha; c.beta = beta
+        c.minChange = minChange; c.step = step; c.candidates = candidates > 0 ? candidates : nil
+        c.randomizeStep = randomizeStep > 0 ? randomizeStep : nil; c.useNoChange = useNoChange
+        c.maxStepJSD = maxStepJsd; c.maxStepFrob = maxStepFrob; c.constraintJSD = constraintJsd
+        c.constraintRelCorr = constraintRelCorr; c.chi2Threshold = chi2Threshold; c.envelopeK = envelopeK
+        c.epsilon = epsilon; c.optimizeFooled = optimizeFooled; c.referenceQuirks = referenceQuirks
+        c.seed = seed; c.threads = threads
+        return c
+    }
+
+    func run() throws {
+        try reportingErrors {
+            for path in [output, metrics] where FileManager.default.fileExists(atPath: path) && !force {
+                throw ValidationError("\(path) exists: pass --force to replace it")
+            }
+            let net = try ModelLoader.load(path: model)
+            let job = AttackJob(input: input, features: try features.map { try parseList($0, what: "--features") },
+                                network: net, trueClass: trueClass, weight: weight,
+                                regions: try regions.map(RegionsFile.load), frozen: try frozen.map { try parseList($0, what: "--frozen") } ?? [],
+                                envelopes: envelope, configuration: try configurationFromFlags(), checkpointDirectory: checkpoint)
+            let result = try job.run(quiet: quiet)
+            try TableIO.write(result.table, to: output, metadata: result.metadata, compression: compression, force: force)
+            try writeAtomically(Array(try result.metricsJSON().utf8), to: metrics)
+            emit(result.summary + "\n→ \(output), \(metrics)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Attack
+import Columnar
+import Foundation
+import Model
+import Selection
+
+/// One attack on one ntuple: read, build the problem (features, weights, regions, per-feature settings),
+/// run with progress and checkpoints, and put the perturbed features back into the full table.
+struct AttackJob {
+    var input: String
+    var features: [String]?
+    var network: FeedForwardNetwork
+    var trueClass: Int
+    var weight: String?
+    var regions: RegionSet?
+    var frozen: [String] = []
+    var envelopes: [String] = []
+    var configuration: AttackConfiguration
+    var checkpointDirectory: String?
+    /// A table already in memory (skips reading `input`).
+    var table: EventTable? = nil
+
+    struct Output {
+        var table: EventTable
+        var nominal: EventTable
+        var result: AttackResult
+        var features: [String]
+        var weights: [Double]?
+        var regionMasks: [(String, [Bool])]
+        var metadata: [String: String]
+
+        func metricsJSON() throws -> String {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return String(decoding: try enc.encode(result.metrics), as: UTF8.self) + "\n"
+        }
+
+        var summary: String {
+            let m = result.metrics
+            return String(format: "fooling ratio %.4f (%d of %d initially correct), largest JSD %.4f, correlation change %.4f, "
+                          + "constraints %@, best iteration %d, %.1f s",
+                          m.foolingRatio, m.fooled, m.initiallyCorrect, m.maxJSD, m.relCorrChange,
+                          m.constraintsMet ? "met" : "NOT met", m.bestIteration, m.seconds)
+        }
+    }
+
+    func run(quiet: Bool) throws -> Output {
+        let names = features ?? network.featureNames ?? []
+        guard names.count == network.inputCount else {
+            throw ValidationError("the model takes \(network.inputCount) inputs; give --features with that many names")
+        }
+        let nominal = try table ?? TableIO.read(input)
+        for f in names { _ = try nominal.column(f) }
+        let x = try nominal.featureMatrix(names)
+        let weights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: nominal) }
+        let masks: [(String, [Bool])] = try regions.map { set in try set.regions.map { ($0.name, try $0.cut.evaluateMask(on: nominal)) } } ?? []
+        let problem = AttackProblem(features: x, trueClass: trueClass, weights: weights,
+                                    regions: masks.map { ConstraintPopulation(name: $0.0, mask: $0.1) },
+                                    featureSettings: try settings(names, table: nominal))
+        let engine = try AttackEngine(problem: problem, classifier: network, configuration: configuration)
+        let resume = try loadCheckpoint()
+        let bar = ProgressLine("attack", quiet: quiet)
+        let result = try engine.run(resumingFrom: resume, progress: { p in
+            bar.update(p.eventsDone, of: p.eventsTotal,
+                       String(format: "iteration %d/%d  fooling %.3f", p.iteration, p.iterations, p.foolingRatio))
+        }, onCheckpoint: { c in try saveCheckpoint(c) })
+        bar.finish()
+        var out = nominal
+        for (j, f) in names.enumerated() {
+            let original = try nominal.column(f)
+            try out.add(f, Column(NumericArray.from(doubles: result.perturbed.column(j), as: original.dtype), layout: original.layout))
+        }
+        let cfgJSON = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        let metadata = ["conservattack.perturbed_features": names.joined(separator: ","),
+                        "conservattack.version": ConservAttack.version,
+                        "conservattack.parameters": cfgJSON,
+                        "conservattack.true_class": String(trueClass)]
+        return Output(table: out, nominal: nominal, result: result, features: names, weights: weights,
+                      regionMasks: masks, metadata: metadata)
+    }
+
+    /// Per-feature settings: frozen list, envelopes (NAME=SIGMA or NAME=P%), integer-valued dtypes.
+    func settings(_ names: [String], table: EventTable) throws -> [FeatureSettings] {
+        var env: [String: EnvelopeSigma] = [:]
+        for spec in envelopes {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, names.contains(parts[0]) else {
+                throw ValidationError("--envelope '\(spec)': expected FEATURE=SIGMA or FEATURE=P% with a perturbed feature")
+            }
+            if parts[1].hasSuffix("%"), let p = Double(parts[1].dropLast()) { env[parts[0]] = .relative(p / 100) }
+            else if let v = Double(parts[1]) { env[parts[0]] = .absolute(v) }
+            else { throw ValidationError("--envelope '\(spec)': '\(parts[1])' is not a number") }
+        }
+        for f in frozen where !names.contains(f) { throw ValidationError("--frozen: '\(f)' is not a perturbed feature") }
+        return try names.map { f in
+            FeatureSettings(frozen: frozen.contains(f), integerValued: try table.column(f).dtype.isInteger, envelope: env[f])
+        }
+    }
+
+    private var checkpointPath: String? {
+        checkpointDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("checkpoint.json").path }
+    }
+
+    func loadCheckpoint() throws -> AttackCheckpoint? {
+        guard let path = checkpointPath, FileManager.default.fileExists(atPath: path) else { return nil }
+        return try JSONDecoder().decode(AttackCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func saveCheckpoint(_ c: AttackCheckpoint) throws {
+        guard let dir = checkpointDirectory, let path = checkpointPath else { return }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try writeAtomically(Array(try JSONEncoder().encode(c)), to: path)
+    }
+}

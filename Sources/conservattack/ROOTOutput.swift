@@ -1,0 +1,22 @@
+import ArgumentParser
+import Columnar
+import ROOTCompression
+import ROOTWriter
+
+/// ROOT output through ROOTWriter: one TTree, NanoAOD-style counters for jagged columns, atomic.
+enum ROOTOutput {
+    static func write(_ table: EventTable, to path: String, treeName: String, metadata: [String: String], compression: String) throws {
+        var options = ROOTWriterOptions()
+        options.compression = try CompressionSettings(parsing: compression)
+        options.metadata = metadata
+        try ROOTFileWriter.write(tables: [(treeName, sanitized(table))], to: path, options: options)
+    }
+
+    /// Branch paths with '/' (nested branches of the input) become flat names with '_' in the output.
+    static func sanitized(_ table: EventTable) throws -> EventTable {
+        guard table.names.contains(where: { $0.contains("/") }) else { return table }
+        var out = EventTable(rowCount: table.rowCount)
+        for n in table.names { try out.add(n.replacingOccurrences(of: "/", with: "_"), try table.column(n)) }
+        return out
+    }
+}

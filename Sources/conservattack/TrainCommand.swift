@@ -1,0 +1,90 @@
+import ArgumentParser
+import Columnar
+import Foundation
+import Model
+import Selection
+
+/// `conservattack train`: a signal-vs-background MLP from two ntuples, saved in our JSON model format.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a signal-vs-background classifier (MLP, Adam, weighted cross-entropy, early stopping).",
+        discussion: """
+        Example: conservattack train --signal ttbar.root:Events --background wjets.root:Events \\
+                   --features lep_pt,met,ht,nJet --weight 'genWeight' --hidden 64,32 --output model.json
+        """
+    )
+
+    @Option(name: .long, help: "Signal ntuple FILE[:TREE] (label 1).") var signal: String
+    @Option(name: .long, help: "Background ntuple FILE[:TREE] (label 0).") var background: String
+    @Option(name: .long, help: "Comma-separated input features (flat branches).") var features: String
+    @Option(name: .long, help: "Event weight expression.") var weight: String?
+    @Option(name: .long, help: "Hidden layer widths, comma-separated.") var hidden = "64,32"
+    @Option(name: .long, help: "Maximum epochs.") var epochs = 30
+    @Option(name: .long, help: "Mini-batch size.") var batch = 256
+    @Option(name: .long, help: "Adam learning rate.") var lr = 1e-3
+    @Option(name: .long, help: "Random seed (initialisation, split, shuffling).") var seed: UInt64 = 42
+    @Option(name: .long, help: "Validation fraction.") var validation = 0.2
+    @Option(name: .long, help: "Output model (JSON).") var output: String
+    @Flag(name: .long, help: "Replace an existing output.") var force = false
+    @Flag(name: .long, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            let names = try parseList(features, what: "--features")
+            let hiddenWidths = try parseList(hidden, what: "--hidden").map { s -> Int in
+                guard let v = Int(s), v > 0 else { throw ValidationError("--hidden: '\(s)' is not a positive width") }
+                return v
+            }
+            if FileManager.default.fileExists(atPath: output) && !force { throw ValidationError("\(output) exists: pass --force") }
+            let data = try LabelledSample.load(signal: signal, background: background, features: names, weight: weight)
+            var cfg = TrainingConfiguration()
+            cfg.hiddenLayers = hiddenWidths
+            cfg.maxEpochs = epochs
+            cfg.batchSize = batch
+            cfg.learningRate = lr
+            cfg.seed = seed
+            cfg.validationFraction = validation
+            let bar = ProgressLine("train", quiet: quiet)
+            let result = try Trainer.train(x: data.x, labels: data.labels, weights: data.weights, featureNames: names,
+                                           configuration: cfg) { p in
+                bar.update(p.epoch, of: epochs, String(format: "loss %.4f  val loss %.4f  val acc %.3f",
+                                                      p.trainingLoss, p.validationLoss, p.validationAccuracy), force: true)
+                return true
+            }
+            bar.finish()
+            try ModelLoader.save(result.network, path: output)
+            emit(String(format: "trained on %d events (%d signal): best epoch %d, validation accuracy %.4f, AUC %.4f → %@",
+                        data.x.rows, Int(data.labels.reduce(0, +)), result.bestEpoch, result.validationAccuracy,
+                        result.validationAUC ?? .nan, output))
+        }
+    }
+}
+
+/// Signal (label 1) and background (label 0) events stacked into one feature matrix.
+struct LabelledSample {
+    var x: FeatureMatrix
+    var labels: [Double]
+    var weights: [Double]?
+
+    static func load(signal: String, background: String, features: [String], weight: String?) throws -> LabelledSample {
+        let weightExpr = try weight.map { try CutExpression(parsing: $0) }
+        let needed = features + (weightExpr.map { Array($0.freeVariables).sorted() } ?? [])
+        var xs: [FeatureMatrix] = [], labels: [Double] = [], weights: [Double] = []
+        for (spec, label) in [(signal, 1.0), (background, 0.0)] {
+            let table = try TableIO.read(spec, branches: Array(Set(needed)).sorted())
+            xs.append(try table.featureMatrix(features))
+            labels += Array(repeating: label, count: table.rowCount)
+            if let w = weightExpr { weights += try w.evaluateNumbers(on: table) }
+        }
+        let values = xs.flatMap(\.values)
+        return LabelledSample(x: FeatureMatrix(rows: labels.count, columns: features.count, values: values, names: features),
+                              labels: labels, weights: weightExpr == nil ? nil : weights)
+    }
+}
+
+func parseList(_ s: String, what: String) throws -> [String] {
+    let items = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !items.isEmpty else { throw ValidationError("\(what) is empty") }
+    return items
+}

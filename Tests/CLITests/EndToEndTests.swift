@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A small version of `conservattack demo`, checked for consistency from its written outputs.
+final class EndToEndTests: XCTestCase {
+    func testSmallDemoIsConsistentWithItsWrittenOutputs() throws {
+        guard let bin = Fixtures.binary else { throw XCTSkip("conservattack binary not built") }
+        let dir = try Fixtures.temporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Fixtures.run(bin, ["demo", "--output", dir.path, "--events", "4000", "--iterations", "2", "--epochs", "3", "--quiet"],
+                                 timeout: 600)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("ConservAttack summary"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("signal region SR"), r.stdout)
+        for f in ["ttbar.root", "wjets.root", "model.json", "run.toml", "perturbed/wjets_perturbed.root",
+                  "perturbed/wjets_perturbed.arrow", "perturbed/metrics.json", "report/report.json", "report/report.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
+        }
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("perturbed/metrics.json"))) as! [String: Any]
+        // Recompute the fooling ratio from the written ntuples with the written model.
+        let model = dir.appendingPathComponent("model.json").path
+        var scores: [[Double]] = []
+        for (input, name) in [("wjets.root:Events", "nominal.csv"), ("perturbed/wjets_perturbed.root:events", "perturbed.csv")] {
+            let out = dir.appendingPathComponent(name).path
+            let p = try Fixtures.run(bin, ["predict", "--model", model, "--input", dir.appendingPathComponent(input).path, "--output", out])
+            XCTAssertEqual(p.status, 0, p.stderr)
+            scores.append(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { Double($0)! })
+        }
+        XCTAssertEqual(scores[0].count, 4000)
+        XCTAssertEqual(scores[1].count, 4000)
+        let correct = scores[0].indices.filter { scores[0][$0] < 0.5 }          // true class 0
+        let fooled = correct.filter { scores[1][$0] >= 0.5 }
+        XCTAssertEqual(correct.count, metrics["initially_correct"] as? Int)
+        let recomputed = Double(fooled.count) / Double(correct.count)
+        // Features are stored as float32 in the ntuple: allow one borderline event either way.
+        XCTAssertEqual(recomputed, metrics["fooling_ratio"] as! Double, accuracy: 1.5 / Double(correct.count))
+        // The report carries the same fooling ratio and one chi2/KS/JSD check per feature and region.
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report/report.json"))) as! [String: Any]
+        XCTAssertGreaterThan((report["checks"] as! [Any]).count, 15 * 3)
+        guard let py = Fixtures.python else { throw XCTSkip("CONSERVATTACK_PYTHON unset: uproot check of the perturbed ntuple skipped") }
+        let script = """
+        import sys, uproot
+        a = uproot.open(sys.argv[1])["Events"]; b = uproot.open(sys.argv[2])["events"]
+        missing = sorted(set(a.keys()) - set(b.keys()))
+        assert not missing, missing
+        assert b.num_entries == a.num_entries
+        print("ok", len(b.keys()))
+        """
+        let check = try Fixtures.run(py, ["-c", script, dir.appendingPathComponent("wjets.root").path,
+                                          dir.appendingPathComponent("perturbed/wjets_perturbed.root").path])
+        XCTAssertEqual(check.status, 0, check.stderr + check.stdout)
+        XCTAssertTrue(check.stdout.hasPrefix("ok"), check.stdout)
+    }
+}
