@@ -62,6 +62,16 @@ final class AutosaveRecoveryTests: XCTestCase {
         let step = Self.basket * Self.clustersPerAutosave
         XCTAssertEqual(recovered, Array(stride(from: step, through: Self.entries, by: step)) + [Self.entries], "\(recovered)")
 
+        // Killed between two autosaves (in the middle of the baskets that follow one): the earlier one is read.
+        for (i, key) in trees.dropLast().enumerated() {
+            let middle = (Int(key.seekKey + Int64(key.totalBytes)) + Int(trees[i + 1].seekKey)) / 2
+            let cut = dir + "/mid-\(i).root"
+            try bytes.prefix(middle).write(to: URL(fileURLWithPath: cut))
+            let tree = try ROOTFile.openRecovering(path: cut).file.tree("events")
+            XCTAssertEqual(tree.entryCount, recovered[i], "cut at \(middle)")
+            XCTAssertEqual(try tree.arrays(threads: 1), full.rows(0..<recovered[i]), "cut at \(middle)")
+        }
+
         // Cut before any tree metadata: baskets only.
         let early = dir + "/early.root"
         try bytes.prefix(Int(trees[0].seekKey) - 1).write(to: URL(fileURLWithPath: early))
