@@ -33,6 +33,9 @@ struct ExpressionNode: Sendable {
     var range: Range<Int>
     /// Whether the source wrote this node inside its own parentheses.
     var parenthesized = false
+    /// Levels of nodes from this one down to its deepest leaf (set by the parser, which bounds it so that
+    /// the recursive walks over the tree cannot overflow the stack).
+    var height = 1
 
     /// Branch names this node reads.
     var freeVariables: Set<String> {

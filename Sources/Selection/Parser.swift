@@ -15,6 +15,9 @@
 struct Parser {
     /// Deeper nesting than this is refused (protects the stack from pathological input).
     static let maximumDepth = 256
+    /// Taller trees than this are refused: a chain of N binary operators (`a || b || ...`) is a tree of
+    /// height N, walked recursively by the type checker and the evaluator.
+    static let maximumHeight = 1000
 
     private let expression: String
     private let tokens: [Token]
@@ -74,6 +77,16 @@ struct Parser {
         throw error("expected '\(s)' but found \(describe(current))", current.range)
     }
 
+    /// A node over `children`, refused when the tree would grow taller than `maximumHeight`.
+    private func composite(_ kind: ExpressionNode.Kind, _ range: Range<Int>, _ children: [ExpressionNode]) throws -> ExpressionNode {
+        var node = ExpressionNode(kind: kind, range: range)
+        node.height = 1 + children.reduce(0) { max($0, $1.height) }
+        guard node.height <= Parser.maximumHeight else {
+            throw error("expression too long: more than \(Parser.maximumHeight) operators in one chain (group long chains in parentheses)", range)
+        }
+        return node
+    }
+
     private mutating func enter() throws {
         depth += 1
         if depth > Parser.maximumDepth {
@@ -94,8 +107,8 @@ struct Parser {
         }
         _ = advance()
         let whenFalse = try parseExpression()
-        return ExpressionNode(kind: .ternary(condition, whenTrue, whenFalse),
-                              range: condition.range.lowerBound..<whenFalse.range.upperBound)
+        return try composite(.ternary(condition, whenTrue, whenFalse), condition.range.lowerBound..<whenFalse.range.upperBound,
+                             [condition, whenTrue, whenFalse])
     }
 
     private static let levels: [[BinaryOperator]] = [
@@ -112,7 +125,7 @@ struct Parser {
                 throw error("missing operand after '\(s)'", opToken.range)
             }
             let right = try parseBinary(level: level + 1)
-            left = ExpressionNode(kind: .binary(op, left, right), range: left.range.lowerBound..<right.range.upperBound)
+            left = try composite(.binary(op, left, right), left.range.lowerBound..<right.range.upperBound, [left, right])
         }
         return left
     }
@@ -123,7 +136,7 @@ struct Parser {
             let opToken = advance()
             if case .end = current.kind { throw error("missing operand after '\(s)'", opToken.range) }
             let operand = try parseUnary()
-            return ExpressionNode(kind: .unary(op, operand), range: opToken.range.lowerBound..<operand.range.upperBound)
+            return try composite(.unary(op, operand), opToken.range.lowerBound..<operand.range.upperBound, [operand])
         }
         return try parsePostfix()
     }
@@ -139,7 +152,7 @@ struct Parser {
                 throw error("expected ']' but found \(describe(current))", current.range)
             }
             let close = advance()
-            node = ExpressionNode(kind: .index(node, index), range: node.range.lowerBound..<close.range.upperBound)
+            node = try composite(.index(node, index), node.range.lowerBound..<close.range.upperBound, [node, index])
         }
         return node
     }
@@ -215,7 +228,7 @@ struct Parser {
             let want = function.arity == 1 ? "1 argument" : "\(function.arity) arguments"
             throw error("\(name) takes \(want), got \(arguments.count)", range, kind: .arity)
         }
-        return ExpressionNode(kind: .call(function, arguments), range: range)
+        return try composite(.call(function, arguments), range, arguments)
     }
 }
 

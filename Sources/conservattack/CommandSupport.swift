@@ -52,6 +52,9 @@ struct InputSpec {
 }
 
 /// Writes bytes to `path` through a temporary file and a rename: readers never see a partial file.
+/// A signal mid-write removes the temporary file (InterruptCleanup).
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    InterruptCleanup.protect(path)
+    defer { InterruptCleanup.release(path) }
     try AtomicFileWriter.write(to: path) { try $0.write(bytes) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArrowIPC
 import Columnar
 import ROOTCompression
 import ROOTWriter
@@ -9,6 +10,8 @@ enum ROOTOutput {
         var options = ROOTWriterOptions()
         options.compression = try CompressionSettings(parsing: compression)
         options.metadata = metadata
+        InterruptCleanup.protect(path)            // a signal mid-write removes the temporary file
+        defer { InterruptCleanup.release(path) }
         try ROOTFileWriter.write(tables: [(treeName, sanitized(table))], to: path, options: options)
     }
 

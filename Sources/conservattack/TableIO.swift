@@ -45,6 +45,9 @@ enum TableIO {
         if FileManager.default.fileExists(atPath: path) && !force {
             throw ValidationError("\(path) exists: pass --force to replace it")
         }
+        // A signal mid-write removes this process's temporary file of `path` (the output never appears).
+        InterruptCleanup.protect(path)
+        defer { InterruptCleanup.release(path) }
         switch try format(of: path) {
         case .arrow:
             try ArrowFileWriter.write(table, to: path, metadata: metadata)

@@ -92,7 +92,14 @@ public final class Directory: @unchecked Sendable {
     }
 
     /// Every tree below this directory, '/'-joined paths.
+    /// Each directory record is visited once: keys that lead back to a directory already walked (a loop,
+    /// or records shared so that the walk would grow exponentially) are an error.
     func treePaths(depthLimit: Int) throws -> [String] {
+        var visited = Set<Int64>()
+        return try treePaths(depthLimit: depthLimit, visited: &visited)
+    }
+
+    private func treePaths(depthLimit: Int, visited: inout Set<Int64>) throws -> [String] {
         guard depthLimit > 0 else {
             throw ROOTError(.limit, "directories nested deeper than the limit", file: file.path, object: path)
         }
@@ -102,7 +109,12 @@ public final class Directory: @unchecked Sendable {
             if TTree.classNames.contains(k.className) {
                 out.append(p)
             } else if Self.directoryClasses.contains(k.className) {
-                out += try subdirectory(k.name).treePaths(depthLimit: depthLimit - 1)
+                let record = k.seekKey + Int64(k.keyLength)
+                guard visited.insert(record).inserted else {
+                    throw ROOTError(.malformed, "directory '\(p)' leads back to a directory record already read (a loop)",
+                                    file: file.path, object: "TDirectory \(p)", offset: record)
+                }
+                out += try subdirectory(k.name).treePaths(depthLimit: depthLimit - 1, visited: &visited)
             }
         }
         return out

@@ -29,8 +29,16 @@ public final class ROOTFile: @unchecked Sendable {
     /// The top directory.
     public var root: Directory { Directory(file: self, path: "", keys: rootKeys) }
     public let limits: ReadLimits
+    /// Set when the file was opened by `openRecovering` and its records had to be walked.
+    public private(set) var recoveryReport: RecoveryReport?
 
-    public init(path: String, limits: ReadLimits = .default) throws {
+    public convenience init(path: String, limits: ReadLimits = .default) throws {
+        try self.init(path: path, limits: limits, recovering: false)
+    }
+
+    /// `recovering`: ignore the directory's keys list and the header's streamer pointer; walk the records
+    /// from fBEGIN instead (see Recovery.swift).
+    init(path: String, limits: ReadLimits, recovering: Bool) throws {
         self.path = path
         self.limits = limits
         source = try FileSource(path: path)
@@ -50,12 +58,22 @@ public final class ROOTFile: @unchecked Sendable {
             let nbytesName = Int64(try c.read(Int32.self))
             try c.skip(1)                                            // fUnits
             compression = try c.read(Int32.self)
-            seekInfo = isLarge ? try c.read(Int64.self) : Int64(try c.read(Int32.self))
-            nbytesInfo = try c.read(Int32.self)
+            let headerSeekInfo = isLarge ? try c.read(Int64.self) : Int64(try c.read(Int32.self))
+            let headerNbytesInfo = try c.read(Int32.self)
             guard begin > 0, begin < source.size, nbytesName > 0 else {
                 throw ROOTError(.malformed, "file header: fBEGIN \(begin), fNbytesName \(nbytesName) invalid", offset: 4)
             }
-            rootKeys = try Directory.readKeys(file: self, recordAt: begin + nbytesName, path: "")
+            if recovering {
+                let report = KeyScanner.scan(source, begin: begin, topDirectory: begin, limits: limits)
+                seekInfo = report.streamerKey?.seekKey ?? 0
+                nbytesInfo = report.streamerKey?.totalBytes ?? 0
+                rootKeys = report.keys
+                recoveryReport = report
+            } else {
+                seekInfo = headerSeekInfo
+                nbytesInfo = headerNbytesInfo
+                rootKeys = try Directory.readKeys(file: self, recordAt: begin + nbytesName, path: "")
+            }
         } catch let e as ROOTError {
             throw e.located(file: path)
         }

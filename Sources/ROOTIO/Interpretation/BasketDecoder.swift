@@ -50,6 +50,10 @@ enum BasketDecoder {
         guard let offsets = p.entryOffsets, offsets.count == p.entryCount + 1 else {
             throw ROOTError(.malformed, "\(what): variable-length basket without entry offsets")
         }
+        // Offsets must lie inside the data; the loop below then checks they increase by at least `header`.
+        guard offsets[0] >= 0, offsets[p.entryCount] <= p.data.count else {
+            throw ROOTError(.malformed, "\(what): entry offsets \(offsets[0])..<\(offsets[p.entryCount]) outside the basket's \(p.data.count) bytes")
+        }
         let size = codec.storedSize
         var counts = [Int](repeating: 0, count: p.entryCount)
         var total = 0
