@@ -2,7 +2,8 @@ import Columnar
 
 extension AttackEngine {
     /// The interval feature j of event i may take, or nil if it is frozen: the nominal sample's range,
-    /// intersected with the envelope x₀ ± k·σ when the feature has one (envelope mode: required).
+    /// intersected with the envelope x₀ ± k·σ when the feature has one (envelope mode: required) and with
+    /// the event's own bounds when the problem gives them.
     func allowedInterval(event i: Int, feature j: Int) -> (Double, Double)? {
         let s = settings[j]
         if s.frozen || !(upper[j] > lower[j]) { return nil }
@@ -19,6 +20,7 @@ extension AttackEngine {
         } else if configuration.mode == .envelope {
             return nil
         }
+        if let b = eventBounds[j] { lo = max(lo, b.lower[i]); hi = min(hi, b.upper[i]) }
         return hi > lo ? (lo, hi) : nil
     }
 

@@ -17,6 +17,8 @@ public final class AttackEngine {
     let labels: [Double]
     let weights: [Double]
     let settings: [FeatureSettings]
+    /// Per feature: per-event bounds on its value (nil: none).
+    let eventBounds: [PerEventBounds?]
     let populationNames: [String]
     let populationMasks: [[Bool]]
     let featureNames: [String]
@@ -39,6 +41,14 @@ public final class AttackEngine {
         guard problem.labels.count == n else { throw AttackError.shapeMismatch(what: "labels", expected: n, got: problem.labels.count) }
         if let w = problem.weights, w.count != n { throw AttackError.shapeMismatch(what: "weights", expected: n, got: w.count) }
         if let s = problem.featureSettings, s.count != d { throw AttackError.shapeMismatch(what: "feature settings", expected: d, got: s.count) }
+        if let b = problem.eventBounds {
+            if b.count != d { throw AttackError.shapeMismatch(what: "event bounds", expected: d, got: b.count) }
+            for case let (j, bounds?) in b.enumerated() {
+                for (what, a) in [("lower", bounds.lower), ("upper", bounds.upper)] where a.count != n {
+                    throw AttackError.shapeMismatch(what: "event bounds (\(what)) of feature \(j)", expected: n, got: a.count)
+                }
+            }
+        }
         for r in problem.regions where r.mask.count != n {
             throw AttackError.shapeMismatch(what: "region \(r.name) mask", expected: n, got: r.mask.count)
         }
@@ -61,6 +71,7 @@ public final class AttackEngine {
         labels = problem.labels
         weights = problem.weights ?? Array(repeating: 1, count: n)
         settings = problem.featureSettings ?? Array(repeating: FeatureSettings(), count: d)
+        eventBounds = problem.eventBounds ?? Array(repeating: nil, count: d)
         populationNames = ["inclusive"] + problem.regions.map(\.name)
         populationMasks = [Array(repeating: true, count: n)] + problem.regions.map(\.mask)
         featureNames = x.names.count == d ? x.names : (0..<d).map { "x\($0)" }

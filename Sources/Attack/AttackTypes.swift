@@ -12,18 +12,33 @@ public struct AttackProblem: Sendable {
     public var regions: [ConstraintPopulation]
     /// One entry per feature; nil = defaults (free, real-valued, no envelope).
     public var featureSettings: [FeatureSettings]?
+    /// Per feature (one entry each, nil = unbounded), per-event bounds on the value: e.g. the range within
+    /// which the event stays in the control regions it is in (see `RegionMembershipBounds` in the CLI).
+    public var eventBounds: [PerEventBounds?]?
 
     public init(features: FeatureMatrix, labels: [Double], weights: [Double]? = nil,
-                regions: [ConstraintPopulation] = [], featureSettings: [FeatureSettings]? = nil) {
+                regions: [ConstraintPopulation] = [], featureSettings: [FeatureSettings]? = nil,
+                eventBounds: [PerEventBounds?]? = nil) {
         self.features = features; self.labels = labels; self.weights = weights
-        self.regions = regions; self.featureSettings = featureSettings
+        self.regions = regions; self.featureSettings = featureSettings; self.eventBounds = eventBounds
     }
 
     /// Every event has the same true class.
     public init(features: FeatureMatrix, trueClass: Int, weights: [Double]? = nil,
-                regions: [ConstraintPopulation] = [], featureSettings: [FeatureSettings]? = nil) {
+                regions: [ConstraintPopulation] = [], featureSettings: [FeatureSettings]? = nil,
+                eventBounds: [PerEventBounds?]? = nil) {
         self.init(features: features, labels: Array(repeating: Double(trueClass), count: features.rows),
-                  weights: weights, regions: regions, featureSettings: featureSettings)
+                  weights: weights, regions: regions, featureSettings: featureSettings, eventBounds: eventBounds)
+    }
+}
+
+/// Per-event closed interval [lower[i], upper[i]] that one feature of event i must stay in.
+public struct PerEventBounds: Sendable, Equatable {
+    public var lower: [Double]
+    public var upper: [Double]
+
+    public init(lower: [Double], upper: [Double]) {
+        self.lower = lower; self.upper = upper
     }
 }
 

@@ -110,7 +110,11 @@ public enum Validator {
         let shifts = scoreSummary?.regions.compactMap { $0.relativeYieldShift.map(abs) } ?? []
         var verdict = noticed == 0
             ? "None of the \(perturbation.count) standard nominal-vs-perturbed checks noticed the perturbation"
-            : "\(noticed) of \(perturbation.count) standard nominal-vs-perturbed checks noticed the perturbation"
+            : "\(noticed) of \(perturbation.count) standard nominal-vs-perturbed checks noticed the perturbation ("
+                + [ValidationReport.TestKind.chi2, .ks, .jsd].compactMap { t in
+                    let ofKind = perturbation.filter { $0.test == t }
+                    return ofKind.isEmpty ? nil : "\(t.rawValue): \(ofKind.filter(\.noticed).count) of \(ofKind.count)"
+                }.joined(separator: ", ") + ")"
         let corrNoticed = correlations.filter(\.noticed).count
         verdict += corrNoticed == 0 ? "; correlations stayed within tolerance" : "; correlations changed beyond tolerance in \(corrNoticed) region(s)"
         if let m = shifts.max() { verdict += String(format: "; the classifier yield above the working point moved by up to %.1f%%", m * 100) }

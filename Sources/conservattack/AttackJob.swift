@@ -55,9 +55,10 @@ struct AttackJob {
         let x = try nominal.featureMatrix(names)
         let weights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: nominal) }
         let masks: [(String, [Bool])] = try regions.map { set in try set.regions.map { ($0.name, try $0.cut.evaluateMask(on: nominal)) } } ?? []
+        let bounds = try membershipBounds(names, x: x, table: nominal)
         let problem = AttackProblem(features: x, trueClass: trueClass, weights: weights,
                                     regions: masks.map { ConstraintPopulation(name: $0.0, mask: $0.1) },
-                                    featureSettings: try settings(names, table: nominal))
+                                    featureSettings: try settings(names, table: nominal), eventBounds: bounds)
         let engine = try AttackEngine(problem: problem, classifier: network, configuration: configuration)
         let resume = try loadCheckpoint()
         let bar = ProgressLine("attack", quiet: quiet)
@@ -78,6 +79,22 @@ struct AttackJob {
                         "conservattack.true_class": String(trueClass)]
         return Output(table: out, nominal: nominal, result: result, features: names, weights: weights,
                       regionMasks: masks, metadata: metadata)
+    }
+
+    /// Constrained modes: a control region whose cut reads a perturbed feature (`btag1 < 0.6`) would gain or
+    /// lose the events moved across its cut, so each event moves only within the interval that keeps it in
+    /// the control regions it is in nominally (probed on the attack's bin grid, see RegionMembershipBounds).
+    func membershipBounds(_ names: [String], x: FeatureMatrix, table: EventTable) throws -> [PerEventBounds?]? {
+        guard let regions, [AttackMode.jsd, .chi2, .envelope].contains(configuration.mode) else { return nil }
+        let guardRegions = RegionMembershipBounds(regions: regions)
+        return try names.enumerated().map { j, f in
+            guard guardRegions.reads(f), !frozen.contains(f) else { return nil }
+            let v = x.column(j)
+            guard let lo = v.min(), let hi = v.max(), hi > lo else { return nil }
+            let probes = BinGrid(lower: lo, upper: hi, count: configuration.bins).edges
+            let (lower, upper) = try guardRegions.intervals(of: f, in: table, probes: probes)
+            return PerEventBounds(lower: lower, upper: upper)
+        }
     }
 
     /// Per-feature settings: frozen list, envelopes (NAME=SIGMA or NAME=P%), integer-valued dtypes.

@@ -22,13 +22,18 @@ struct ValidationJob {
     /// Explicit bin edges per feature (the attack's grid in `run`); features without edges use `bins`.
     var edges: [String: [Double]] = [:]
 
-    /// Equal-width edges on the inclusive nominal [min, max] of each feature: the grid the attack constrains.
+    /// The grid the attack constrains: its `BinGrid` on the inclusive nominal [min, max] of each feature.
+    /// The attack's last bin holds the maximum itself, while an explicit edge list puts a value equal to
+    /// the last edge in the overflow (ROOT's convention); so the last edge moves up by one ulp, and the
+    /// validation sees every event in the bin the attack counted it in.
     static func grid(_ table: EventTable, features: [String], bins: Int) throws -> [String: [Double]] {
         var out: [String: [Double]] = [:]
         for f in features {
             let v = try table.doubles(f).filter { $0.isFinite }
             guard let lo = v.min(), let hi = v.max(), hi > lo else { continue }
-            out[f] = (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }
+            var edges = BinGrid(lower: lo, upper: hi, count: bins).edges
+            edges[edges.count - 1] = hi.nextUp
+            out[f] = edges
         }
         return out
     }

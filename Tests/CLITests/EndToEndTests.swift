@@ -37,7 +37,17 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(recomputed, metrics["fooling_ratio"] as! Double, accuracy: 1.5 / Double(correct.count))
         // The report carries the same fooling ratio and one chi2/KS/JSD check per feature and region.
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report/report.json"))) as! [String: Any]
-        XCTAssertGreaterThan((report["checks"] as! [Any]).count, 15 * 3)
+        let checks = report["checks"] as! [[String: Any]]
+        XCTAssertGreaterThan(checks.count, 15 * 3)
+        // chi2 mode: the validation code, on the attack's grid, finds every feature at p ≥ 0.05 in the inclusive
+        // sample and in every control region (the signal region is not a constraint population).
+        let chi2 = checks.filter { $0["test"] as? String == "chi2" && $0["comparison"] as? String == "nominal_vs_perturbed"
+            && $0["region"] as? String != "SR" }
+        XCTAssertGreaterThanOrEqual(chi2.count, 15 * 5, "one chi2 check per feature in the inclusive sample and 4 control regions")
+        for c in chi2 {
+            XCTAssertGreaterThanOrEqual(c["p_value"] as! Double, 0.05, "\(c)")
+            XCTAssertEqual(c["noticed"] as? Bool, false, "\(c)")
+        }
         guard let py = Fixtures.python else { throw XCTSkip("CONSERVATTACK_PYTHON unset: uproot check of the perturbed ntuple skipped") }
         let script = """
         import sys, uproot

@@ -49,6 +49,11 @@ final class ValidatorTests: XCTestCase {
         XCTAssertTrue(a.allSatisfy(\.noticed), "\(a)")
         XCTAssertEqual(a.first { $0.test == .chi2 }?.mode, "WW")
         XCTAssertGreaterThan(a.first { $0.test == .ks }?.statistic ?? 0, 0.1)
+        // The verdict says which tests noticed, with the counts of the checks themselves.
+        let perKind = [ValidationReport.TestKind.chi2, .ks, .jsd].map { t in
+            "\(t.rawValue): \(r.checks.filter { $0.test == t && $0.noticed }.count) of \(r.checks.filter { $0.test == t }.count)"
+        }
+        XCTAssertTrue(r.summary.verdict.contains("(" + perKind.joined(separator: ", ") + ")"), r.summary.verdict)
     }
 
     func testRegionsUsePerturbedMaskAndSummaries() throws {
