@@ -1,4 +1,6 @@
 import Columnar
+import Dispatch
+import Foundation
 
 /// A parsed cut or weight expression in ROOT's C++ style, e.g. `nJet >= 4 && MET_pt < 50` or
 /// `genWeight * puWeight`. See docs/selection.md for the grammar, the functions and the jagged semantics.
@@ -78,26 +80,21 @@ public struct CutExpression: Sendable, CustomStringConvertible {
     /// list, anywhere in the expression outside `Alt$`) fails, as in TTree::Draw.
     public func evaluateMask(on table: EventTable) throws -> [Bool] {
         try checkCut(on: table)
-        var mask = [Bool](); mask.reserveCapacity(table.rowCount)
-        try forEachChunk(of: table) { chunk in
+        return try mapChunks(of: table) { chunk in
             var evaluator = Evaluator(expression: source, table: table, entries: chunk)
-            mask.append(contentsOf: try Self.mask(of: root, evaluator: &evaluator, rows: chunk.count))
+            return try Self.mask(of: root, evaluator: &evaluator, rows: chunk.count)
         }
-        return mask
     }
 
     /// One number per event (e.g. event weights); NaN where the expression has no value.
     public func evaluateNumbers(on table: EventTable) throws -> [Double] {
         try checkWeight(on: table)
-        var values = [Double](); values.reserveCapacity(table.rowCount)
-        try forEachChunk(of: table) { chunk in
+        return try mapChunks(of: table) { chunk in
             var evaluator = Evaluator(expression: source, table: table, entries: chunk)
             let v = try evaluator.evaluate(root)
-            var part = Kernels.doubles(v.payload, count: chunk.count)
-            if let valid = v.valid { part = Kernels.zip(part, valid) { $1 ? $0 : .nan } }
-            values.append(contentsOf: part)
+            let part = Kernels.doubles(v.payload, count: chunk.count)
+            return v.valid.map { Kernels.zip(part, $0) { $1 ? $0 : .nan } } ?? part
         }
-        return values
     }
 
     /// The masks of each top-level `&&` term, in order (errors point into the full expression).
@@ -121,6 +118,28 @@ public struct CutExpression: Sendable, CustomStringConvertible {
         var mask = Kernels.bools(v.payload, count: rows)
         if let valid = v.valid { mask = Kernels.zip(mask, valid) { $0 && $1 } }
         return mask
+    }
+
+    /// `body` of every chunk (as `forEachChunk` cuts them), joined in entry order. Chunks are independent,
+    /// so they are evaluated on all cores (in any order; the first failing chunk's error is thrown).
+    private func mapChunks<T>(of table: EventTable, _ body: (Range<Int>) throws -> [T]) throws -> [T] {
+        var chunks: [Range<Int>] = []
+        try forEachChunk(of: table) { chunks.append($0) }
+        var parts = [Result<[T], Error>?](repeating: nil, count: chunks.count)
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, chunks.count)
+        if workers <= 1 {
+            for (k, c) in chunks.enumerated() { parts[k] = Result { try body(c) } }
+        } else {
+            parts.withUnsafeMutableBufferPointer { out in
+                let slots = out
+                withoutActuallyEscaping(body) { body in
+                    DispatchQueue.concurrentPerform(iterations: chunks.count) { k in slots[k] = Result { try body(chunks[k]) } }
+                }
+            }
+        }
+        var joined: [T] = []; joined.reserveCapacity(table.rowCount)
+        for part in parts { joined.append(contentsOf: try part!.get()) }
+        return joined
     }
 
     /// Validates the branches read, then calls `body` with consecutive entry ranges of at most `chunkSize`.
