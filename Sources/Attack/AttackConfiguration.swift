@@ -45,6 +45,9 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
     public var constraintRelCorr: Double = 0.006
     /// chi2 mode: smallest allowed p-value of every (population, feature) test.
     public var chi2Threshold: Double = 0.05
+    /// jsd, chi2 and envelope modes: when set, every (population, feature) two-sample Kolmogorov-Smirnov test,
+    /// perturbed vs nominal, must keep its p-value above this (see KolmogorovBound; nil = not constrained).
+    public var ksThreshold: Double? = nil
     /// envelope mode: allowed |Δx| is `envelopeK` times each feature's σ.
     public var envelopeK: Double = 1
     /// fgsm / pgd: L∞ radius in units of each feature's standard deviation.
@@ -69,7 +72,7 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
         case randomizeStep = "randomize_step", useNoChange = "use_no_change"
         case maxStepJSD = "max_step_jsd", maxStepFrob = "max_step_frob"
         case constraintJSD = "constraint_jsd", constraintRelCorr = "constraint_rel_corr"
-        case chi2Threshold = "chi2_threshold", envelopeK = "envelope_k", epsilon
+        case chi2Threshold = "chi2_threshold", ksThreshold = "ks_threshold", envelopeK = "envelope_k", epsilon
         case pgdStep = "pgd_step", optimizeFooled = "optimize_fooled"
         case referenceQuirks = "reference_quirks", seed, threads
     }
@@ -93,6 +96,7 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
         constraintJSD = try c.decodeIfPresent(Double.self, forKey: .constraintJSD) ?? d.constraintJSD
         constraintRelCorr = try c.decodeIfPresent(Double.self, forKey: .constraintRelCorr) ?? d.constraintRelCorr
         chi2Threshold = try c.decodeIfPresent(Double.self, forKey: .chi2Threshold) ?? d.chi2Threshold
+        ksThreshold = try c.decodeIfPresent(Double.self, forKey: .ksThreshold)
         envelopeK = try c.decodeIfPresent(Double.self, forKey: .envelopeK) ?? d.envelopeK
         epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? d.epsilon
         pgdStep = try c.decodeIfPresent(Double.self, forKey: .pgdStep)
@@ -120,6 +124,8 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
         if !(constraintJSD >= 0) { throw bad("constraint_jsd", constraintJSD, "must be ≥ 0") }
         if !(constraintRelCorr >= 0) { throw bad("constraint_rel_corr", constraintRelCorr, "must be ≥ 0") }
         if !(chi2Threshold > 0 && chi2Threshold < 1) { throw bad("chi2_threshold", chi2Threshold, "must be in (0, 1)") }
+        if let k = ksThreshold, !(k > 0 && k < 1) { throw bad("ks_threshold", k, "must be in (0, 1)") }
+        if ksThreshold != nil && referenceQuirks { throw bad("ks_threshold", ksThreshold!, "the reference has no KS constraint") }
         if !(envelopeK.isFinite && envelopeK >= 0) { throw bad("envelope_k", envelopeK, "must be finite and ≥ 0") }
         if !(epsilon.isFinite && epsilon >= 0) { throw bad("epsilon", epsilon, "must be finite and ≥ 0") }
         if let s = pgdStep, !(s.isFinite && s > 0) { throw bad("pgd_step", s, "must be finite and > 0") }

@@ -29,6 +29,8 @@ public final class AttackEngine {
     /// Sorted distinct nominal values of integer-valued features (empty otherwise).
     let observedValues: [[Double]]
     let state: ConstraintState
+    /// The KS constraint (configuration.ksThreshold set, search modes).
+    let ks: KolmogorovBound?
     var values: [Double]
     var initiallyCorrect: [Bool] = []
 
@@ -98,6 +100,13 @@ public final class AttackEngine {
         state = ConstraintState(nominal: FeatureMatrixView(x), weights: problem.weights ?? Array(repeating: 1, count: n),
                                 populations: populationMasks, bins: configuration.bins,
                                 relativeSystematic: settings.map(\.relativeSystematic), lower: lo, upper: hi)
+        if let t = configuration.ksThreshold, [AttackMode.jsd, .chi2, .envelope].contains(configuration.mode) {
+            let s = state
+            ks = KolmogorovBound(nominal: FeatureMatrixView(x), weights: s.weights, popStart: s.popStart,
+                                 popList: s.popList, totalWeight: s.totalWeight, threshold: t)
+        } else {
+            ks = nil
+        }
         // ndf 0 (one used bin): the p-value is 1 for χ² = 0 and 0 otherwise (IncompleteGamma.chi2Survival),
         // so the admissible χ² is 0, as the metric computes it.
         chi2Critical = (0...configuration.bins).map {
@@ -141,7 +150,7 @@ public final class AttackEngine {
         var it = startIteration
         while it < totalIterations {
             let clock = ContinuousClock(), t0 = clock.now
-            state.rebuild(FeatureMatrixView(rows: n, columns: d, values: values))
+            rebuildState()
             let active = (0..<n).filter { initiallyCorrect[$0] && !fooled[$0] }
             let ratioBefore = correctCount > 0 ? Double(fooled.filter { $0 }.count) / Double(correctCount) : 0
             var changed = 0
@@ -167,10 +176,10 @@ public final class AttackEngine {
             let s = scores(values, rows: active)
             for (a, i) in active.enumerated() where (s[a] > 0.5 ? 1.0 : 0.0) != labels[i] { fooled[i] = true }
             if cfg.optimizeFooled && (cfg.mode == .jsd || cfg.mode == .chi2 || cfg.mode == .envelope) {
-                state.rebuild(FeatureMatrixView(rows: n, columns: d, values: values))
+                rebuildState()
                 reoptimizeFooled(fooled: fooled)
             }
-            state.rebuild(FeatureMatrixView(rows: n, columns: d, values: values))
+            rebuildState()
             let fooledCount = fooled.filter { $0 }.count
             let ratio = correctCount > 0 ? Double(fooledCount) / Double(correctCount) : 0
             let m = measure()
@@ -198,7 +207,7 @@ public final class AttackEngine {
         let outIteration = bestIteration ?? history.count
         let lastValues = values
         values = outValues
-        state.rebuild(FeatureMatrixView(rows: n, columns: d, values: outValues))
+        rebuildState()
         let outScores = scores(outValues)
         let outFooled = (0..<n).map { initiallyCorrect[$0] && (outScores[$0] > 0.5 ? 1.0 : 0.0) != labels[$0] }
         let m = measure()
@@ -219,10 +228,18 @@ public final class AttackEngine {
                             checkpoint: finalCheckpoint)
     }
 
+    /// Recomputes the constraint state (and the KS tracker) from the current values.
+    func rebuildState() {
+        state.rebuild(FeatureMatrixView(rows: n, columns: d, values: values))
+        ks?.rebuild(values)
+    }
+
     struct Measurement {
         var maxJSD: Double; var relCorr: Double; var minP: Double; var populations: [PopulationMetrics]
         /// Some nominally constant feature is no longer constant in some population.
         var constantBroken = false
+        /// The KS constraint holds (true when there is none).
+        var ksWithinLimits = true
     }
 
     /// Metrics of the current state (call after `state.rebuild`).
@@ -238,10 +255,12 @@ public final class AttackEngine {
             broken = broken || !changed.isEmpty
             pops.append(PopulationMetrics(name: populationNames[p], events: populationMasks[p].filter { $0 }.count,
                                           maxJSD: js.max() ?? 0, relCorrChange: rc, jsd: js, chi2P: ps,
+                                          ksDistance: ks.map { k in (0..<d).map { k.distance(p, $0) } },
                                           constantFeatures: constant.isEmpty ? nil : constant.map { featureNames[$0] },
                                           constantFeaturesChanged: changed.isEmpty ? nil : changed.map { featureNames[$0] }))
         }
-        return Measurement(maxJSD: maxJ, relCorr: maxC, minP: minP, populations: pops, constantBroken: broken)
+        return Measurement(maxJSD: maxJ, relCorr: maxC, minP: minP, populations: pops, constantBroken: broken,
+                           ksWithinLimits: ks?.allWithinLimits ?? true)
     }
 
     /// The global constraints of the configured mode (fgsm/pgd: the jsd-mode bounds, for information).
@@ -249,9 +268,10 @@ public final class AttackEngine {
         let cfg = configuration
         switch cfg.mode {
         case .jsd, .fgsm, .pgd:
-            return m.maxJSD <= cfg.constraintJSD && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken
-        case .chi2: return m.minP >= cfg.chi2Threshold && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken
-        case .envelope: return true
+            return m.maxJSD <= cfg.constraintJSD && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken && m.ksWithinLimits
+        case .chi2:
+            return m.minP >= cfg.chi2Threshold && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken && m.ksWithinLimits
+        case .envelope: return m.ksWithinLimits
         }
     }
 

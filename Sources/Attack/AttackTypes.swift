@@ -83,6 +83,8 @@ public struct PopulationMetrics: Codable, Sendable, Equatable {
     public var jsd: [Double]
     /// chi2 p-value per feature (always computed; constrained in chi2 mode).
     public var chi2P: [Double]
+    /// With a KS constraint: per feature, the largest CDF difference at the KS grid's cuts (nil: none).
+    public var ksDistance: [Double]?
     /// Features taking one single value on the population's nominal events (undefined correlations; in jsd and
     /// chi2 modes they stay constant there). nil: none.
     public var constantFeatures: [String]?
@@ -91,7 +93,7 @@ public struct PopulationMetrics: Codable, Sendable, Equatable {
     public var constantFeaturesChanged: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, events, maxJSD = "max_jsd", relCorrChange = "rel_corr_change", jsd, chi2P = "chi2_p"
+        case name, events, maxJSD = "max_jsd", relCorrChange = "rel_corr_change", jsd, chi2P = "chi2_p", ksDistance = "ks_distance"
         case constantFeatures = "constant_features", constantFeaturesChanged = "constant_features_changed"
     }
 }

@@ -152,11 +152,14 @@ struct FixedSearch {
         engine.values.withUnsafeBufferPointer { row in
             state.apply(event: i, feature: j, old: old, new: v, row: UnsafeBufferPointer(rebasing: row[i * d ..< (i + 1) * d]))
         }
+        engine.ks?.apply(event: i, feature: j, new: v)
         engine.values[i * d + j] = v
         afterMove?(i, j)
     }
 
     private var lastBestCost = Double.infinity
+    /// Admissible candidates with their costs (kept only with a KS constraint).
+    private var ranked: [(Double, Double)] = []
 
     /// Largest JSD of feature j and largest relative correlation change over event i's populations if its
     /// feature j moved to v (no constraint applied): the closed forms the search uses, for tests.
@@ -183,11 +186,14 @@ struct FixedSearch {
         let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
         let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
         let critical = engine.chi2Critical
-        let state = self.state
+        let state = self.state, ks = engine.ks
         // Local references: no exclusivity checks on the class's arrays inside the loop.
         let content = state.content, refContent = state.refContent, jsdTerm = state.jsdTerm
         let sumW2 = state.sumW2, chi2Term = state.chi2Term
         var bestCost = Double.infinity, best: Double? = nil
+        var ranked: [(Double, Double)] = []
+        swap(&ranked, &self.ranked)
+        defer { ranked.removeAll(keepingCapacity: true); swap(&ranked, &self.ranked) }
         pre.withUnsafeBufferPointer { pre in
         memoJSD.withUnsafeMutableBufferPointer { memoJSD in
         memoChi2.withUnsafeMutableBufferPointer { memoChi2 in
@@ -252,9 +258,18 @@ struct FixedSearch {
                 }
                 if !ok { continue }
                 let cost = alpha * maxJ + beta * maxF
+                if ks != nil { ranked.append((cost, v)) }
                 if cost < bestCost { bestCost = cost; best = v }
             }
         } } } } } }
+        if let ks, let b = best, !ks.admits(event: i, feature: j, new: b) {
+            // The cheapest candidate that also keeps the KS bound (ties: the earlier candidate, as above).
+            best = nil; bestCost = .infinity
+            for (cost, v) in ranked.enumerated().sorted(by: { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }).map(\.element)
+            where ks.admits(event: i, feature: j, new: v) {
+                best = v; bestCost = cost; break
+            }
+        }
         lastBestCost = bestCost
         return best
     }

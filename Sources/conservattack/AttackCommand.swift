@@ -41,6 +41,7 @@ struct AttackCommand: ParsableCommand {
     @Option(name: .long) var constraintJsd = 0.06
     @Option(name: .long) var constraintRelCorr = 0.006
     @Option(name: .long, help: "chi2 mode: smallest allowed p-value.") var chi2Threshold = 0.05
+    @Option(name: .long, help: "jsd/chi2/envelope modes: also keep every Kolmogorov-Smirnov p-value above this.") var ksThreshold: Double?
     @Option(name: .long, parsing: .upToNextOption, help: "Envelope per feature: NAME=SIGMA (absolute) or NAME=2% (relative).") var envelope: [String] = []
     @Option(name: .long, help: "Envelope width k (|Δx| ≤ k·σ).") var envelopeK = 1.0
     @Option(name: .long, help: "Comma-separated features never changed.") var frozen: String?
@@ -63,7 +64,7 @@ struct AttackCommand: ParsableCommand {
         c.minChange = minChange; c.step = step; c.candidates = candidates > 0 ? candidates : nil
         c.randomizeStep = randomizeStep > 0 ? randomizeStep : nil; c.useNoChange = useNoChange
         c.maxStepJSD = maxStepJsd; c.maxStepFrob = maxStepFrob; c.constraintJSD = constraintJsd
-        c.constraintRelCorr = constraintRelCorr; c.chi2Threshold = chi2Threshold; c.envelopeK = envelopeK
+        c.constraintRelCorr = constraintRelCorr; c.chi2Threshold = chi2Threshold; c.ksThreshold = ksThreshold; c.envelopeK = envelopeK
         c.epsilon = epsilon; c.optimizeFooled = optimizeFooled; c.referenceQuirks = referenceQuirks
         c.seed = seed; c.threads = threads
         return c

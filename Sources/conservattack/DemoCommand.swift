@@ -46,7 +46,7 @@ struct DemoCommand: ParsableCommand {
             }
             let config = """
             # ConservAttack demo run: attack the W+jets simulation so that it looks more ttbar-like to the classifier,
-            # while every feature histogram in every control region passes the chi2 test (p >= 0.05).
+            # while every feature histogram in every control region passes the chi2 and Kolmogorov-Smirnov tests (p >= 0.05).
             [input]
             simulation = "wjets.root:Events"
             weight = "genWeight * puWeight"
@@ -61,6 +61,7 @@ struct DemoCommand: ParsableCommand {
             iterations = \(iterations)
             bins = 40
             candidates = 40
+            ks_threshold = 0.05   # the unbinned KS test too: moves inside a bin are not free
             seed = \(seed)
             frozen = ["nJet"]
 

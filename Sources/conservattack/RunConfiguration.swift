@@ -63,7 +63,7 @@ struct RunConfiguration {
         "model": ["path", "features", "true_class", "working_point"],
         "attack": ["mode", "bins", "iterations", "alpha", "beta", "min_change", "step", "candidates", "randomize_step",
                    "use_no_change", "max_step_jsd", "max_step_frob", "constraint_jsd", "constraint_rel_corr",
-                   "chi2_threshold", "envelope_k", "epsilon", "pgd_step", "optimize_fooled", "reference_quirks", "seed",
+                   "chi2_threshold", "ks_threshold", "envelope_k", "epsilon", "pgd_step", "optimize_fooled", "reference_quirks", "seed",
                    "threads", "frozen", "envelope"],
         "validation": ["bins"],
         "output": ["root", "arrow", "metrics", "report", "compression"],

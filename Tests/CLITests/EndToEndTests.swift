@@ -39,12 +39,13 @@ final class EndToEndTests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report/report.json"))) as! [String: Any]
         let checks = report["checks"] as! [[String: Any]]
         XCTAssertGreaterThan(checks.count, 15 * 3)
-        // chi2 mode: the validation code, on the attack's grid, finds every feature at p ≥ 0.05 in the inclusive
-        // sample and in every control region (the signal region is not a constraint population).
-        let chi2 = checks.filter { $0["test"] as? String == "chi2" && $0["comparison"] as? String == "nominal_vs_perturbed"
+        // chi2 mode with ks_threshold: the validation code, on the attack's grid, finds every feature at p ≥ 0.05 in
+        // the chi2 and the (unbinned) KS tests, in the inclusive sample and in every control region (the signal
+        // region is not a constraint population).
+        let constrained = checks.filter { ["chi2", "ks"].contains($0["test"] as? String) && $0["comparison"] as? String == "nominal_vs_perturbed"
             && $0["region"] as? String != "SR" }
-        XCTAssertGreaterThanOrEqual(chi2.count, 15 * 5, "one chi2 check per feature in the inclusive sample and 4 control regions")
-        for c in chi2 {
+        XCTAssertGreaterThanOrEqual(constrained.count, 2 * 15 * 5, "chi2 and KS per feature in the inclusive sample and 4 control regions")
+        for c in constrained {
             XCTAssertGreaterThanOrEqual(c["p_value"] as! Double, 0.05, "\(c)")
             XCTAssertEqual(c["noticed"] as? Bool, false, "\(c)")
         }

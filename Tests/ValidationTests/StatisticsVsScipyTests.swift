@@ -88,6 +88,16 @@ final class StatisticsVsScipyTests: XCTestCase {
         }
     }
 
+    /// Large n, tiny distance (n·d² ≤ 0.01, n·d ≫ 1): P(D_n ≥ d) is 1 to double precision (the Kolmogorov CDF
+    /// there is of order e^(−π²/(8nd²)) < e^(−100)). Durbin's matrix powers overflow at these n unless the
+    /// running product is rescaled too; scipy 1.17's kstwo.sf(0.000222, 97181) overflows the same way and
+    /// returns 0 (found on the demo: jet2_pt, D = 0.00022, "noticed" at p = 0).
+    func testKolmogorovSurvivalIsOneAtTinyDistancesAndLargeSamples() {
+        for (n, d) in [(97181, 0.00022247174332917785), (99_999, 0.0003), (60_000, 0.0004), (20_000, 0.0007), (150_000, 0.0002)] {
+            XCTAssertEqual(KolmogorovDistribution.survival(n: n, d: d), 1, accuracy: 1e-12, "P(D_\(n) ≥ \(d))")
+        }
+    }
+
     func testAsymptoticKolmogorovMatchesScipyKstwobign() throws {
         for k in try Expectations.load().kstwobign_sf {
             XCTAssertEqual(KolmogorovDistribution.asymptoticSurvival(k.z), k.sf, accuracy: tol, "kstwobign.sf(\(k.z))")

@@ -130,17 +130,23 @@ public enum KolmogorovDistribution {
         for i in 0..<m { result[i * m + i] = 1 }
         var exponent = 0, hExponent = 0, remaining = n
         let big = 0x1p128, small = 0x1p-128
+        // Both the running product and the squared matrix are rescaled on their largest entry (at large n the
+        // product of the squares overflows long before any one square does).
+        func rescale(_ a: inout [Double], _ e: inout Int) {
+            while (a.lazy.map(abs).max() ?? 0) > big {
+                for i in a.indices { a[i] *= small }
+                e += 128
+            }
+        }
         while remaining > 0 {
             if remaining & 1 == 1 {
                 result = multiply(result, H, m)
                 exponent += hExponent
+                rescale(&result, &exponent)
             }
             H = multiply(H, H, m)
             hExponent *= 2
-            if abs(H[(k - 1) * m + (k - 1)]) > big {
-                for i in H.indices { H[i] *= small }
-                hExponent += 128
-            }
+            rescale(&H, &hExponent)
             remaining >>= 1
         }
         var p = result[(k - 1) * m + (k - 1)]
