@@ -83,10 +83,10 @@ enum PackedGemm {
         let a1 = a + k, a2 = a1 + k, a3 = a2 + k
         for p in 0..<k {
             let bv = load(bp + p &* PackedMatrix.panelWidth)
-            c0 += bv * a[p]
-            c1 += bv * a1[p]
-            c2 += bv * a2[p]
-            c3 += bv * a3[p]
+            c0.addProduct(a[p], bv)
+            c1.addProduct(a1[p], bv)
+            c2.addProduct(a2[p], bv)
+            c3.addProduct(a3[p], bv)
         }
         store(c0 + bias, c, width: width)
         store(c1 + bias, c + ldc, width: width)
@@ -98,7 +98,7 @@ enum PackedGemm {
     private static func kernel1(_ a: UnsafePointer<Float>, k: Int, _ bp: UnsafePointer<Float>,
                                 _ bias: SIMD16<Float>, _ c: UnsafeMutablePointer<Float>, width: Int) {
         var c0 = SIMD16<Float>()
-        for p in 0..<k { c0 += load(bp + p &* PackedMatrix.panelWidth) * a[p] }
+        for p in 0..<k { c0.addProduct(a[p], load(bp + p &* PackedMatrix.panelWidth)) }
         store(c0 + bias, c, width: width)
     }
 }
