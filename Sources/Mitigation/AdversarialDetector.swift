@@ -1,0 +1,146 @@
+import Columnar
+import Foundation
+import Model
+
+/// Settings of the adversarial-perturbation detector.
+public struct DetectorSettings: Sendable {
+    /// Fractions of the events (not rows) for training and validation; the rest is the test split.
+    public var trainFraction = 0.6
+    public var validationFraction = 0.2
+    /// Seeds the event split (the network's initialisation and shuffles use `training.seed`).
+    public var splitSeed: UInt64 = 1
+    /// A row is flagged as perturbed when the detector's score is above this.
+    public var threshold = 0.5
+    /// The detector network and its training: class-balanced weights and early stopping on the validation split.
+    public var training: TrainingConfiguration
+
+    public init() {
+        var t = TrainingConfiguration()
+        t.hiddenLayers = [128, 64, 32]
+        t.maxEpochs = 200
+        t.patience = 10
+        t.balanceClasses = true
+        training = t
+    }
+}
+
+/// What detector.json's `detector` block holds.
+public struct DetectorSummary: Codable, Sendable, Equatable {
+    /// Rows per split: clean events and fooling perturbed events.
+    public struct SplitSize: Codable, Sendable, Equatable {
+        public var events: Int
+        public var clean: Int
+        public var fooling: Int
+    }
+
+    public var events: Int
+    public var features: [String]
+    public var trueClass: Int?
+    public var positives: String
+    public var splitSeed: UInt64
+    public var trainingSeed: UInt64
+    public var hiddenLayers: [Int]
+    public var splits: [String: SplitSize]
+    public var bestEpoch: Int
+    public var epochs: Int
+    public var validationLoss: Double
+    public var validationAUC: Double?
+    /// On the test split: the numbers to quote.
+    public var test: DetectorEfficiencies
+
+    enum CodingKeys: String, CodingKey {
+        case events, features, trueClass = "true_class", positives, splitSeed = "split_seed", trainingSeed = "training_seed"
+        case hiddenLayers = "hidden_layers", splits, bestEpoch = "best_epoch", epochs, validationLoss = "validation_loss"
+        case validationAUC = "validation_auc", test
+    }
+}
+
+/// The trained detector, its summary and every scored row (all splits).
+public struct DetectorOutcome: Sendable {
+    public var network: FeedForwardNetwork
+    public var summary: DetectorSummary
+    public var rows: [DetectorRow]
+    public var split: EventSplit
+}
+
+/// Trains a network to tell clean events (label 0) from perturbed events that fool the classifier (label 1).
+///
+/// Rows: every event's clean version, and its perturbed version when `labels.fooling` says so. Events are
+/// split into train / validation / test (`EventSplit`), and both versions of an event follow it, so the three
+/// splits never share an event. Training uses `Trainer` with class-balanced weights and early stopping on the
+/// validation rows; the efficiencies are measured on the test rows.
+public enum AdversarialDetector {
+    public static func train(clean: FeatureMatrix, perturbed: FeatureMatrix, labels: FoolingLabels,
+                             trueClass: Int?, settings: DetectorSettings = .init(),
+                             progress: ((TrainingProgress) -> Bool)? = nil) throws -> DetectorOutcome {
+        try FoolingLabels.checkShapes(clean, perturbed)
+        let n = clean.rows, d = clean.columns
+        guard labels.fooling.count == n, labels.initiallyCorrect.count == n else {
+            throw MitigationError.shapeMismatch(what: "fooling labels", expected: n, got: labels.fooling.count)
+        }
+        let split = try EventSplit(events: n, trainFraction: settings.trainFraction,
+                                   validationFraction: settings.validationFraction, seed: settings.splitSeed)
+        for s in [SplitName.train, .validation] where !split.events(s).contains(where: { labels.fooling[$0] }) {
+            throw MitigationError.insufficientData("no fooling perturbed event in the \(s.rawValue) split (\(labels.fooling.filter { $0 }.count) of \(n) events fool): nothing to train the detector on")
+        }
+        // Rows 0..<n: clean events; then the fooling perturbed events in event order.
+        let foolingEvents = (0..<n).filter { labels.fooling[$0] }
+        var values = clean.values
+        values.reserveCapacity((n + foolingEvents.count) * d)
+        for i in foolingEvents { values += perturbed.values[(i * d)..<((i + 1) * d)] }
+        let x = FeatureMatrix(rows: n + foolingEvents.count, columns: d, values: values, names: clean.names)
+        let y = [Double](repeating: 0, count: n) + [Double](repeating: 1, count: foolingEvents.count)
+        let rowEvent = Array(0..<n) + foolingEvents
+        let rowsOf = { (s: SplitName) in rowEvent.indices.filter { split.assignment[rowEvent[$0]] == s } }
+        let names = clean.names.count == d ? clean.names : nil
+        let result = try Trainer.train(x: x, labels: y, trainingRows: rowsOf(.train), validationRows: rowsOf(.validation),
+                                       featureNames: names, configuration: settings.training, progress: progress)
+        let scores = result.network.scores(x)
+        let rows = rowEvent.indices.map { r in
+            DetectorRow(event: rowEvent[r], split: split.assignment[rowEvent[r]], kind: r < n ? .clean : .fooling,
+                        initiallyCorrect: labels.initiallyCorrect[rowEvent[r]], score: scores[r])
+        }
+        var sizes: [String: DetectorSummary.SplitSize] = [:]
+        for s in SplitName.allCases {
+            let ev = split.events(s)
+            sizes[s.rawValue] = .init(events: ev.count, clean: ev.count, fooling: ev.filter { labels.fooling[$0] }.count)
+        }
+        let summary = DetectorSummary(events: n, features: clean.names, trueClass: trueClass, positives: labels.definition,
+                                      splitSeed: settings.splitSeed, trainingSeed: settings.training.seed,
+                                      hiddenLayers: settings.training.hiddenLayers, splits: sizes, bestEpoch: result.bestEpoch,
+                                      epochs: result.history.count, validationLoss: result.validationLoss,
+                                      validationAUC: result.validationAUC,
+                                      test: DetectorEfficiencies(rows: rows, split: .test, threshold: settings.threshold))
+        return DetectorOutcome(network: result.network, summary: summary, rows: rows, split: split)
+    }
+
+    /// The scored rows as CSV: `event,split,class,initially_correct,score` (score with 17 significant digits).
+    public static func scoresCSV(_ rows: [DetectorRow]) -> String {
+        var s = "event,split,class,initially_correct,score\n"
+        for r in rows {
+            s += "\(r.event),\(r.split.rawValue),\(r.kind.rawValue),\(r.initiallyCorrect ? 1 : 0),\(String(format: "%.17g", r.score))\n"
+        }
+        return s
+    }
+
+    /// detector.json: the network in our JSON model format (loadable by `ModelLoader`) with a `detector` block.
+    public static func documentJSON(network: FeedForwardNetwork, summary: DetectorSummary) throws -> Data {
+        let model = String(decoding: NetworkJSON.encode(network), as: UTF8.self)
+        guard let close = model.lastIndex(of: "}") else { throw MitigationError.invalidSetting("model encoding is not a JSON object") }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let block = String(decoding: try enc.encode(summary), as: UTF8.self)
+        var head = String(model[..<close])
+        while head.last?.isWhitespace == true { head.removeLast() }
+        return Data((head + ",\n \"detector\": " + block + "\n}\n").utf8)
+    }
+
+    /// Reads the `detector` block of a detector.json.
+    public static func summary(fromDocument data: Data) throws -> DetectorSummary {
+        struct Doc: Decodable { var detector: DetectorSummary }
+        let dec = JSONDecoder()
+        dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try dec.decode(Doc.self, from: data).detector
+    }
+}
