@@ -26,14 +26,19 @@ public struct DetectorSettings: Sendable {
 
 /// What detector.json's `detector` block holds.
 public struct DetectorSummary: Codable, Sendable, Equatable {
-    /// Rows per split: clean events and fooling perturbed events.
+    /// Rows per split: attacked events (one clean row each), additional clean events, fooling perturbed rows.
     public struct SplitSize: Codable, Sendable, Equatable {
         public var events: Int
         public var clean: Int
+        public var extraClean: Int
         public var fooling: Int
+        enum CodingKeys: String, CodingKey { case events, clean, extraClean = "extra_clean", fooling }
     }
 
+    /// Attacked events (clean / perturbed pairs).
     public var events: Int
+    /// Additional clean events (negatives only).
+    public var extraCleanEvents: Int
     public var features: [String]
     public var trueClass: Int?
     public var positives: String
@@ -49,7 +54,7 @@ public struct DetectorSummary: Codable, Sendable, Equatable {
     public var test: DetectorEfficiencies
 
     enum CodingKeys: String, CodingKey {
-        case events, features, trueClass = "true_class", positives, splitSeed = "split_seed", trainingSeed = "training_seed"
+        case events, extraCleanEvents = "extra_clean_events", features, trueClass = "true_class", positives, splitSeed = "split_seed", trainingSeed = "training_seed"
         case hiddenLayers = "hidden_layers", splits, bestEpoch = "best_epoch", epochs, validationLoss = "validation_loss"
         case validationAUC = "validation_auc", test
     }
@@ -65,47 +70,54 @@ public struct DetectorOutcome: Sendable {
 
 /// Trains a network to tell clean events (label 0) from perturbed events that fool the classifier (label 1).
 ///
-/// Rows: every event's clean version, and its perturbed version when `labels.fooling` says so. Events are
+/// Rows: every event's clean version, and its perturbed version when `labels.fooling` says so, plus optional
+/// additional clean events (`extraClean`, e.g. the other class: without them the detector can simply learn the
+/// classifier's decision boundary, since every clean attacked event sits on its correct side). Events are
 /// split into train / validation / test (`EventSplit`), and both versions of an event follow it, so the three
 /// splits never share an event. Training uses `Trainer` with class-balanced weights and early stopping on the
 /// validation rows; the efficiencies are measured on the test rows.
 public enum AdversarialDetector {
     public static func train(clean: FeatureMatrix, perturbed: FeatureMatrix, labels: FoolingLabels,
-                             trueClass: Int?, settings: DetectorSettings = .init(),
+                             extraClean: FeatureMatrix? = nil, trueClass: Int?, settings: DetectorSettings = .init(),
                              progress: ((TrainingProgress) -> Bool)? = nil) throws -> DetectorOutcome {
         try FoolingLabels.checkShapes(clean, perturbed)
         let n = clean.rows, d = clean.columns
         guard labels.fooling.count == n, labels.initiallyCorrect.count == n else {
             throw MitigationError.shapeMismatch(what: "fooling labels", expected: n, got: labels.fooling.count)
         }
-        let split = try EventSplit(events: n, trainFraction: settings.trainFraction,
+        let m = extraClean?.rows ?? 0
+        if let e = extraClean, e.columns != d { throw MitigationError.shapeMismatch(what: "additional clean features", expected: d, got: e.columns) }
+        // Events 0..<n: attacked; n..<n+m: additional clean events. The split is over all of them.
+        let split = try EventSplit(events: n + m, trainFraction: settings.trainFraction,
                                    validationFraction: settings.validationFraction, seed: settings.splitSeed)
-        for s in [SplitName.train, .validation] where !split.events(s).contains(where: { labels.fooling[$0] }) {
+        for s in [SplitName.train, .validation] where !split.events(s).contains(where: { $0 < n && labels.fooling[$0] }) {
             throw MitigationError.insufficientData("no fooling perturbed event in the \(s.rawValue) split (\(labels.fooling.filter { $0 }.count) of \(n) events fool): nothing to train the detector on")
         }
-        // Rows 0..<n: clean events; then the fooling perturbed events in event order.
+        // Rows 0..<n+m: clean events; then the fooling perturbed events in event order.
         let foolingEvents = (0..<n).filter { labels.fooling[$0] }
-        var values = clean.values
-        values.reserveCapacity((n + foolingEvents.count) * d)
+        var values = clean.values + (extraClean?.values ?? [])
+        values.reserveCapacity((n + m + foolingEvents.count) * d)
         for i in foolingEvents { values += perturbed.values[(i * d)..<((i + 1) * d)] }
-        let x = FeatureMatrix(rows: n + foolingEvents.count, columns: d, values: values, names: clean.names)
-        let y = [Double](repeating: 0, count: n) + [Double](repeating: 1, count: foolingEvents.count)
-        let rowEvent = Array(0..<n) + foolingEvents
+        let x = FeatureMatrix(rows: n + m + foolingEvents.count, columns: d, values: values, names: clean.names)
+        let y = [Double](repeating: 0, count: n + m) + [Double](repeating: 1, count: foolingEvents.count)
+        let rowEvent = Array(0..<(n + m)) + foolingEvents
         let rowsOf = { (s: SplitName) in rowEvent.indices.filter { split.assignment[rowEvent[$0]] == s } }
         let names = clean.names.count == d ? clean.names : nil
         let result = try Trainer.train(x: x, labels: y, trainingRows: rowsOf(.train), validationRows: rowsOf(.validation),
                                        featureNames: names, configuration: settings.training, progress: progress)
         let scores = result.network.scores(x)
         let rows = rowEvent.indices.map { r in
-            DetectorRow(event: rowEvent[r], split: split.assignment[rowEvent[r]], kind: r < n ? .clean : .fooling,
-                        initiallyCorrect: labels.initiallyCorrect[rowEvent[r]], score: scores[r])
+            let e = rowEvent[r]
+            return DetectorRow(event: e, split: split.assignment[e], kind: r >= n + m ? .fooling : (e < n ? .clean : .extraClean),
+                               initiallyCorrect: e < n && labels.initiallyCorrect[e], score: scores[r])
         }
         var sizes: [String: DetectorSummary.SplitSize] = [:]
         for s in SplitName.allCases {
             let ev = split.events(s)
-            sizes[s.rawValue] = .init(events: ev.count, clean: ev.count, fooling: ev.filter { labels.fooling[$0] }.count)
+            sizes[s.rawValue] = .init(events: ev.count, clean: ev.filter { $0 < n }.count, extraClean: ev.filter { $0 >= n }.count,
+                                      fooling: ev.filter { $0 < n && labels.fooling[$0] }.count)
         }
-        let summary = DetectorSummary(events: n, features: clean.names, trueClass: trueClass, positives: labels.definition,
+        let summary = DetectorSummary(events: n, extraCleanEvents: m, features: clean.names, trueClass: trueClass, positives: labels.definition,
                                       splitSeed: settings.splitSeed, trainingSeed: settings.training.seed,
                                       hiddenLayers: settings.training.hiddenLayers, splits: sizes, bestEpoch: result.bestEpoch,
                                       epochs: result.history.count, validationLoss: result.validationLoss,

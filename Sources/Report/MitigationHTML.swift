@@ -31,10 +31,10 @@ public enum MitigationHTML {
     static func detectorSection(_ d: DetectorSummary) -> String {
         var h = "<section id=\"detector\"><h2>1. Adversarial-perturbation detector</h2>"
         h += "<p class=\"small\">Features: \(d.features.map(SVG.escape).joined(separator: ", ")). Positives: \(SVG.escape(d.positives)). Hidden layers \(d.hiddenLayers.map(String.init).joined(separator: "-")), best epoch \(d.bestEpoch) of \(d.epochs), validation loss \(SVG.num(d.validationLoss)), validation AUC \(d.validationAUC.map { SVG.num($0) } ?? "—"). Split seed \(d.splitSeed), training seed \(d.trainingSeed).</p>"
-        h += "<table class=\"detector-splits\"><thead><tr><th>split</th><th>events (clean rows)</th><th>fooling rows</th></tr></thead><tbody>"
+        h += "<table class=\"detector-splits\"><thead><tr><th>split</th><th>attacked events (clean rows)</th><th>additional clean events</th><th>fooling rows</th></tr></thead><tbody>"
         for s in SplitName.allCases {
             guard let z = d.splits[s.rawValue] else { continue }
-            h += "<tr><td>\(s.rawValue)</td><td>\(z.clean)</td><td>\(z.fooling)</td></tr>"
+            h += "<tr><td>\(s.rawValue)</td><td>\(z.clean)</td><td>\(z.extraClean)</td><td>\(z.fooling)</td></tr>"
         }
         h += "</tbody></table>"
         let t = d.test
@@ -42,6 +42,9 @@ public enum MitigationHTML {
         h += "<tr><td>efficiency on fooling events (flagged)</td><td>\(pct(t.foolingEfficiency))</td><td>\(t.foolingFlagged) / \(t.foolingEvents)</td></tr>"
         h += "<tr><td>clean events flagged (false-positive rate)</td><td>\(pct(t.cleanFlaggedFraction))</td><td>\(t.cleanFlagged) / \(t.cleanEvents)</td></tr>"
         h += "<tr><td>efficiency on clean events (accepted)</td><td>\(pct(t.cleanEfficiency))</td><td>\(t.cleanEvents - t.cleanFlagged) / \(t.cleanEvents)</td></tr>"
+        if t.extraCleanEvents > 0 {
+            h += "<tr><td>efficiency on the additional clean events (accepted)</td><td>\(pct(t.extraCleanEfficiency))</td><td>\(t.extraCleanEvents - t.extraCleanFlagged) / \(t.extraCleanEvents)</td></tr>"
+        }
         h += "<tr><td>fooling ratio without detector</td><td>\(pct(t.initialFoolingRatio))</td><td>\(t.foolingEvents) / \(t.initiallyCorrect)</td></tr>"
         h += "<tr><td>corrected fooling ratio (fooling, not detected)</td><td>\(pct(t.correctedFoolingRatio))</td><td>\(t.foolingEvents - t.foolingFlagged) / \(t.initiallyCorrect)</td></tr>"
         return h + "</tbody></table></section>"
