@@ -18,10 +18,11 @@ public enum AdversarialMix {
     /// Appends to (`x`, `labels`, `weights`) a seeded random `fraction` of the events of `adversarial`
     /// (all with label `trueClass`), keeping only events that differ from their twin in `clean` when it is
     /// given (same events, same order: the attack's input). An added event carries `adversarialWeights[i]`
-    /// (1 when nil) when the base sample is weighted.
+    /// (1 when nil) when the base sample is weighted. `keep` (per adversarial event) restricts the candidates
+    /// further, e.g. to the events that fool the attacked classifier (`FoolingLabels.fooling`).
     public static func mix(x: FeatureMatrix, labels: [Double], weights: [Double]?,
                            adversarial: FeatureMatrix, adversarialWeights: [Double]? = nil, clean: FeatureMatrix? = nil,
-                           trueClass: Int, fraction: Double = 1, seed: UInt64 = 1) throws -> Mixed {
+                           keep: [Bool]? = nil, trueClass: Int, fraction: Double = 1, seed: UInt64 = 1) throws -> Mixed {
         guard trueClass == 0 || trueClass == 1 else { throw MitigationError.invalidSetting("adversarial true class \(trueClass) is not 0 or 1") }
         guard fraction > 0, fraction <= 1 else { throw MitigationError.invalidSetting("adversarial fraction \(fraction) must be in (0, 1]") }
         guard adversarial.columns == x.columns else {
@@ -31,8 +32,9 @@ public enum AdversarialMix {
         if let w = adversarialWeights, w.count != adversarial.rows {
             throw MitigationError.shapeMismatch(what: "adversarial weights", expected: adversarial.rows, got: w.count)
         }
+        if let k = keep, k.count != adversarial.rows { throw MitigationError.shapeMismatch(what: "adversarial keep mask", expected: adversarial.rows, got: k.count) }
         let d = x.columns
-        var candidates = Array(0..<adversarial.rows)
+        var candidates = Array(0..<adversarial.rows).filter { keep?[$0] ?? true }
         if let clean {
             try FoolingLabels.checkShapes(clean, adversarial)
             candidates = candidates.filter { i in (0..<d).contains { clean.values[i * d + $0] != adversarial.values[i * d + $0] } }

@@ -31,6 +31,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Validation fraction.") var validation = 0.2
     @Option(name: .long, help: "Perturbed events FILE[:TREE] to mix into training with their true label (adversarial training).") var adversarialFrom: String?
     @Option(name: .long, help: "The attack's input for --adversarial-from (same events, same order): only changed events are mixed in.") var adversarialClean: String?
+    @Option(name: .long, help: "The classifier the adversarial events were made against: only events it misclassifies (and, with --adversarial-clean, whose clean twin it classifies correctly) are mixed in.") var adversarialModel: String?
     @Option(name: .long, help: "True class of the --adversarial-from events (default: its conservattack.true_class metadata).") var adversarialClass: Int?
     @Option(name: .long, help: "Fraction of the (changed) adversarial events mixed in, seeded.") var adversarialFraction = 1.0
     @Option(name: .long, help: "Output model (JSON).") var output: String
@@ -53,9 +54,20 @@ struct TrainCommand: ParsableCommand {
                 }
                 let table = try TableIO.read(adv)
                 let advWeights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: table) }
+                let advX = try table.featureMatrix(names)
+                let cleanX = try adversarialClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
+                var keep: [Bool]? = nil
+                if let m = adversarialModel {
+                    let net = try ModelLoader.load(path: m)
+                    guard net.inputCount == names.count else { throw ValidationError("\(m) takes \(net.inputCount) inputs, not \(names.count)") }
+                    if let cleanX {
+                        keep = try FoolingLabels.fromClassifier(net, clean: cleanX, perturbed: advX, trueClass: cls).fooling
+                    } else {
+                        keep = net.scores(advX).map { ($0 > 0.5 ? 1 : 0) != cls }
+                    }
+                }
                 let mixed = try AdversarialMix.mix(x: data.x, labels: data.labels, weights: data.weights,
-                                                   adversarial: try table.featureMatrix(names), adversarialWeights: advWeights,
-                                                   clean: try adversarialClean.map { try TableIO.read($0, branches: names).featureMatrix(names) },
+                                                   adversarial: advX, adversarialWeights: advWeights, clean: cleanX, keep: keep,
                                                    trueClass: cls, fraction: adversarialFraction, seed: seed)
                 data = LabelledSample(x: mixed.x, labels: mixed.labels, weights: mixed.weights)
                 note = " (\(mixed.added) adversarial events of class \(cls) mixed in)"
