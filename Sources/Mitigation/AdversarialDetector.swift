@@ -79,6 +79,7 @@ public struct DetectorOutcome: Sendable {
 public enum AdversarialDetector {
     public static func train(clean: FeatureMatrix, perturbed: FeatureMatrix, labels: FoolingLabels,
                              extraClean: FeatureMatrix? = nil, trueClass: Int?, settings: DetectorSettings = .init(),
+                             split given: EventSplit? = nil,
                              progress: ((TrainingProgress) -> Bool)? = nil) throws -> DetectorOutcome {
         try FoolingLabels.checkShapes(clean, perturbed)
         let n = clean.rows, d = clean.columns
@@ -88,8 +89,12 @@ public enum AdversarialDetector {
         let m = extraClean?.rows ?? 0
         if let e = extraClean, e.columns != d { throw MitigationError.shapeMismatch(what: "additional clean features", expected: d, got: e.columns) }
         // Events 0..<n: attacked; n..<n+m: additional clean events. The split is over all of them.
-        let split = try EventSplit(events: n + m, trainFraction: settings.trainFraction,
-                                   validationFraction: settings.validationFraction, seed: settings.splitSeed)
+        // `given` (e.g. the split the perturbed events were generated in) must cover the same events.
+        let split = try given ?? EventSplit(events: n + m, trainFraction: settings.trainFraction,
+                                            validationFraction: settings.validationFraction, seed: settings.splitSeed)
+        guard split.assignment.count == n + m else {
+            throw MitigationError.shapeMismatch(what: "events in the given split", expected: n + m, got: split.assignment.count)
+        }
         for s in [SplitName.train, .validation] where !split.events(s).contains(where: { $0 < n && labels.fooling[$0] }) {
             throw MitigationError.insufficientData("no fooling perturbed event in the \(s.rawValue) split (\(labels.fooling.filter { $0 }.count) of \(n) events fool): nothing to train the detector on")
         }

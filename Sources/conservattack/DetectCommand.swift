@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArrowIPC
+import Attack
 import Columnar
 import Foundation
 import Mitigation
@@ -14,13 +15,19 @@ struct DetectCommand: ParsableCommand {
         discussion: """
         The clean and perturbed inputs hold the same events in the same order (the attack's input and output).
         Events are split into train / validation / test (an event's two versions always share a split).
+        Without --perturbed, the attack (jsd mode) is run on the clean events of each split separately, so the
+        perturbations of one split never depend on another's events; --write-perturbed saves them.
         Example: conservattack detect --clean bkg.root:Events --perturbed perturbed.root --features x1,x2 \\
                    --model model.json --true-class 1 --output detector.json --scores scores.csv --report detector-report/
         """
     )
 
     @Option(name: .long, help: "Clean events FILE[:TREE] (the attack's input).") var clean: String
-    @Option(name: .long, help: "Perturbed events FILE[:TREE] (the attack's output: same events, same order).") var perturbed: String
+    @Option(name: .long, help: "Perturbed events FILE[:TREE] (the attack's output: same events, same order). Omit to generate them (needs --model, --true-class).") var perturbed: String?
+    @Option(name: .long, help: "Generated perturbed events: write them here (.root, .arrow).") var writePerturbed: String?
+    @Option(name: .long, help: "Generation: attack iterations.") var attackIterations = 10
+    @Option(name: .long, help: "Generation: histogram bins.") var attackBins = 60
+    @Option(name: .long, help: "Generation: JSD cap per change (constraint_jsd stays 0.06).") var maxStepJsd = 0.01
     @Option(name: .long, help: "Additional clean events FILE[:TREE] (negatives only, e.g. the other class); without them the detector can just learn the classifier's boundary.") var extraClean: String?
     @Option(name: .long, help: "Comma-separated features (default: the model's).") var features: String?
     @Option(name: .long, help: "Classifier (ONNX or JSON): positives are perturbed events it misclassifies while their clean twin is right. Without it: every changed event.") var model: String?
@@ -42,7 +49,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            for path in [output] + (scores.map { [$0] } ?? []) where FileManager.default.fileExists(atPath: path) && !force {
+            for path in [output] + [scores, writePerturbed].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) && !force {
                 throw ValidationError("\(path) exists: pass --force to replace it")
             }
             let net = try model.map { try ModelLoader.load(path: $0) }
@@ -51,13 +58,25 @@ struct DetectCommand: ParsableCommand {
             if let net, net.inputCount != names.count {
                 throw ValidationError("the model takes \(net.inputCount) inputs but --features names \(names.count)")
             }
-            let cleanX = try TableIO.read(clean, branches: names).featureMatrix(names)
-            let perturbedX = try TableIO.read(perturbed, branches: names).featureMatrix(names)
-            guard cleanX.rows == perturbedX.rows else {
-                throw ValidationError("\(clean) has \(cleanX.rows) events but \(perturbed) has \(perturbedX.rows): they must be the same events in the same order (the attack's input and output)")
-            }
+            let cleanTable = try TableIO.read(clean)
+            let cleanX = try cleanTable.featureMatrix(names)
+            let extraX = try extraClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
             var cls = trueClass
-            if cls == nil, net != nil { cls = try TableIO.trueClass(of: perturbed) }
+            var perturbedX: FeatureMatrix
+            var split: EventSplit? = nil
+            if let perturbed {
+                perturbedX = try TableIO.read(perturbed, branches: names).featureMatrix(names)
+                guard cleanX.rows == perturbedX.rows else {
+                    throw ValidationError("\(clean) has \(cleanX.rows) events but \(perturbed) has \(perturbedX.rows): they must be the same events in the same order (the attack's input and output)")
+                }
+                if cls == nil, net != nil { cls = try TableIO.trueClass(of: perturbed) }
+            } else {
+                guard let net, let c = cls else { throw ValidationError("without --perturbed, give --model and --true-class to generate the perturbed events") }
+                let s = try EventSplit(events: cleanX.rows + (extraX?.rows ?? 0), trainFraction: trainFraction,
+                                       validationFraction: validationFraction, seed: seed)
+                perturbedX = try generate(cleanTable, cleanX, names: names, network: net, trueClass: c, split: s)
+                split = s
+            }
             let labels: FoolingLabels
             if let net {
                 guard let c = cls else {
@@ -79,9 +98,8 @@ struct DetectCommand: ParsableCommand {
             settings.training.batchSize = batch
             settings.training.learningRate = lr
             let bar = ProgressLine("detector", quiet: quiet)
-            let extraX = try extraClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
             let outcome = try AdversarialDetector.train(clean: cleanX, perturbed: perturbedX, labels: labels, extraClean: extraX, trueClass: cls,
-                                                        settings: settings) { p in
+                                                        settings: settings, split: split) { p in
                 bar.update(p.epoch, of: epochs, String(format: "loss %.4f  val loss %.4f", p.trainingLoss, p.validationLoss), force: true)
                 return true
             }
@@ -90,12 +108,45 @@ struct DetectCommand: ParsableCommand {
             if let scores { try writeAtomically(Array(AdversarialDetector.scoresCSV(outcome.rows).utf8), to: scores) }
             var lines = [Self.summary(outcome.summary)]
             if let report {
-                let notes = ["clean: \(clean); perturbed: \(perturbed); additional clean: \(extraClean ?? "none"); model: \(model ?? "none"); seed \(seed)"]
+                let notes = ["clean: \(clean); perturbed: \(perturbed ?? "generated per split (\(attackIterations) iterations, \(attackBins) bins, max step JSD \(maxStepJsd))"); additional clean: \(extraClean ?? "none"); model: \(model ?? "none"); seed \(seed)"]
                 let files = try MitigationReport(detector: outcome.summary, notes: notes).write(to: URL(fileURLWithPath: report))
                 lines.append("report: \(files.html.path)")
             }
             emit(lines.joined(separator: "\n") + "\n→ \(output)" + (scores.map { ", \($0)" } ?? ""))
         }
+    }
+
+    /// The attack (jsd mode, seed `seed`) on the attacked events of each split separately, reassembled in event order;
+    /// written to --write-perturbed when given.
+    func generate(_ table: EventTable, _ x: FeatureMatrix, names: [String], network: FeedForwardNetwork, trueClass: Int,
+                  split: EventSplit) throws -> FeatureMatrix {
+        var cfg = AttackConfiguration()
+        cfg.iterations = attackIterations; cfg.bins = attackBins; cfg.maxStepJSD = maxStepJsd; cfg.seed = seed
+        let job = AttackJob(input: clean, features: names, network: network, trueClass: trueClass, weight: nil, regions: nil,
+                            configuration: cfg, checkpointDirectory: nil)
+        let featureSettings = try job.settings(names, table: table)
+        var out = x
+        for s in SplitName.allCases {
+            let events = split.events(s).filter { $0 < x.rows }
+            guard !events.isEmpty else { continue }
+            let problem = AttackProblem(features: x.gatheredRows(events), trueClass: trueClass, featureSettings: featureSettings)
+            let bar = ProgressLine("attack \(s.rawValue)", quiet: quiet)
+            let r = try AttackEngine(problem: problem, classifier: network, configuration: cfg).run(progress: { p in
+                bar.update(p.eventsDone, of: p.eventsTotal, String(format: "iteration %d/%d  fooling %.3f", p.iteration, p.iterations, p.foolingRatio))
+            })
+            bar.finish()
+            for (k, e) in events.enumerated() { for j in 0..<x.columns { out[e, j] = r.perturbed[k, j] } }
+        }
+        if let path = writePerturbed {
+            var t = table
+            for (j, f) in names.enumerated() {
+                let original = try table.column(f)
+                try t.add(f, Column(NumericArray.from(doubles: out.column(j), as: original.dtype), layout: original.layout))
+            }
+            try TableIO.write(t, to: path, metadata: ["conservattack.perturbed_features": names.joined(separator: ","),
+                                                      "conservattack.true_class": String(trueClass)], force: force)
+        }
+        return out
     }
 
     static func summary(_ s: DetectorSummary) -> String {

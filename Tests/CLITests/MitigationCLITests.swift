@@ -93,7 +93,7 @@ final class MitigationCLITests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(test["fooling_efficiency"] as? Double), Double(foolFlagged) / Double(foolT.count), accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(test["corrected_fooling_ratio"] as? Double), Double(foolT.count - foolFlagged) / Double(correct), accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(test["initial_fooling_ratio"] as? Double), Double(foolT.count) / Double(correct), accuracy: 1e-12)
-        // The detector is a model: predict reproduces the saved scores of the clean rows.
+        // detector.json is a model file: predict loads it.
         let p = try Fixtures.run(bin, ["predict", "--model", path("detector.json"), "--input", clean, "--output", path("pred.arrow")])
         XCTAssertEqual(p.status, 0, p.stderr)
         // The report carries the same numbers.
@@ -104,6 +104,30 @@ final class MitigationCLITests: XCTestCase {
         let html = try String(contentsOfFile: path("report/report.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("corrected fooling ratio (fooling, not detected)"))
         XCTAssertTrue(html.contains("\(foolT.count - foolFlagged) / \(correct)"))
+    }
+
+    /// Without --perturbed the attack runs on each split separately: the written perturbed file has the clean file's
+    /// events, and the detector's positives are exactly the events that fool the model in it.
+    func testDetectorGeneratesPerturbedEventsPerSplit() throws {
+        let model = try referenceModel()
+        let clean = Fixtures.path("mitigation/donut_test_background_correct_1000.arrow")
+        let r = try Fixtures.run(bin, ["detect", "--clean", clean, "--features", "x1,x2", "--model", model, "--true-class", "1",
+                                       "--attack-iterations", "3", "--hidden", "8", "--epochs", "5", "--seed", "2",
+                                       "--write-perturbed", path("generated.arrow"), "--output", path("detector.json"),
+                                       "--scores", path("scores.csv"), "--quiet"], timeout: 300)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // The generated file is a valid attack output: detect on it (true class from its metadata) finds the same positives.
+        let again = try Fixtures.run(bin, ["detect", "--clean", clean, "--perturbed", path("generated.arrow"), "--features", "x1,x2",
+                                           "--model", model, "--hidden", "8", "--epochs", "5", "--seed", "2",
+                                           "--output", path("detector2.json"), "--scores", path("scores2.csv"), "--quiet"], timeout: 300)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        func positives(_ p: String) throws -> [String] {
+            try String(contentsOfFile: p, encoding: .utf8).split(separator: "\n").filter { $0.contains(",fooling,") }
+                .map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        }
+        let p1 = try positives(path("scores.csv"))
+        XCTAssertGreaterThan(p1.count, 10)
+        XCTAssertEqual(p1, try positives(path("scores2.csv")), "same positives, each in the same split")
     }
 
     /// Baseline model, attack on its own training background, adversarial retraining; robustness of both on
@@ -119,15 +143,16 @@ final class MitigationCLITests: XCTestCase {
         XCTAssertEqual(a.status, 0, a.stderr)
         // The true class comes from the attack output's metadata (Arrow).
         let t1 = try Fixtures.run(bin, ["train"] + common + ["--adversarial-from", path("adv.arrow"), "--adversarial-clean", bkg,
-                                                               "--output", path("after.json")])
+                                                               "--adversarial-model", path("before.json"), "--output", path("after.json")])
         XCTAssertEqual(t1.status, 0, t1.stderr)
         XCTAssertTrue(t1.stdout.contains("adversarial events of class 0 mixed in"), t1.stdout)
         let added = Int(t1.stdout.components(separatedBy: "(").last?.split(separator: " ").first ?? "") ?? 0
+        XCTAssertEqual(added, try json(path("adv.json"))["fooled"] as? Int, "only the fooling events are mixed in: \(t1.stdout)")
         XCTAssertGreaterThan(added, 0, t1.stdout)
         let r = try Fixtures.run(bin, ["robustness", "--model", path("before.json"), "--model", path("after.json"),
                                        "--input", Fixtures.path("mitigation/donut_test_background_correct_1000.arrow"),
                                        "--features", "x1,x2", "--true-class", "0", "--iterations", "3", "--seed", "1",
-                                       "--jsd-caps", "0.1,0.01,0.02,0.04,0.06", "--output", path("robustness.json"),
+                                       "--jsd-caps", "0.1,0.0005,0.001,0.002,0.01", "--output", path("robustness.json"),
                                        "--report", path("rob"), "--quiet"], timeout: 300)
         XCTAssertEqual(r.status, 0, r.stderr)
         print(r.stdout)
@@ -137,7 +162,7 @@ final class MitigationCLITests: XCTestCase {
         var means: [Double] = []
         for c in curves {
             let pts = try XCTUnwrap(c["points"] as? [[String: Any]])
-            XCTAssertEqual(pts.compactMap { $0["bound"] as? Double }, [0.01, 0.02, 0.04, 0.06, 0.1])
+            XCTAssertEqual(pts.compactMap { $0["bound"] as? Double }, [0.0005, 0.001, 0.002, 0.01, 0.1])
             let f = pts.compactMap { $0["fooling_ratio"] as? Double }
             XCTAssertEqual(f.count, 5)
             for k in 1..<f.count { XCTAssertGreaterThanOrEqual(f[k], f[k - 1], "\(c["model"] ?? "") not monotone: \(f)") }
