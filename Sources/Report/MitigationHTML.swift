@@ -18,7 +18,7 @@ public enum MitigationHTML {
         }
         h += "</div>" + r.notes.map { "<p class=\"small\">\(SVG.escape($0))</p>" }.joined() + "</header>"
         if let d = r.detector { h += detectorSection(d) }
-        if !r.robustness.isEmpty { h += robustnessSection(r.robustness) }
+        if !r.robustness.isEmpty { h += robustnessSection(r.robustness, number: r.detector == nil ? 1 : 2) }
         h += "<footer><h2>Definitions</h2><ul>"
         h += "<li>Detector rows: every clean event (negative) and every perturbed event that fools the classifier (positive). Events are split into train / validation / test; an event's clean and perturbed versions are always in the same split.</li>"
         h += "<li>Flagged: detector score above the threshold. Clean efficiency = 1 − fraction of clean events flagged. Corrected fooling ratio = fooling events not flagged / initially correct events (test split).</li>"
@@ -50,11 +50,11 @@ public enum MitigationHTML {
         return h + "</tbody></table></section>"
     }
 
-    static func robustnessSection(_ curves: [RobustnessCurve]) -> String {
+    static func robustnessSection(_ curves: [RobustnessCurve], number: Int) -> String {
         let colours = [Palette.perturbed, Palette.nominal, "#2ca02c", "#9467bd", "#8c564b"]
         let kind = curves[0].kind
         let xLabel = kind == .jsd ? "JSD cap (looser →)" : "smallest chi2 p-value (looser →)"
-        var h = "<section id=\"robustness\"><h2>2. Robustness: fooling ratio against the bound</h2>"
+        var h = "<section id=\"robustness\"><h2>\(number). Robustness: fooling ratio against the bound</h2>"
         h += "<p class=\"small\">Same sample and bounds for every classifier; bounds from the tightest (left) to the loosest (right).</p>"
         let labels = curves[0].points.map { SVG.num($0.bound) }
         let plot = LinePlot(title: "fooling ratio vs \(kind == .jsd ? "JSD cap" : "chi2 p-value threshold")", xLabel: xLabel,

@@ -148,3 +148,24 @@ final class AdversarialMixTests: XCTestCase {
         XCTAssertThrowsError(try AdversarialMix.mix(x: x, labels: [0, 1], weights: nil, adversarial: FeatureMatrix(rows: 1, columns: 2), trueClass: 1))
     }
 }
+
+final class TrainerExplicitSplitTests: XCTestCase {
+    /// The explicit split's validation rows are the ones early stopping measures, and they are not trained on.
+    func testValidationRowsAreTheGivenOnes() throws {
+        let (clean, pert, _) = DetectorTests.sample()
+        let x = FeatureMatrix(rows: 1800, columns: 2, values: clean.values + pert.values)
+        let y = [Double](repeating: 0, count: 900) + [Double](repeating: 1, count: 900)
+        var c = TrainingConfiguration()
+        c.hiddenLayers = [4]; c.maxEpochs = 4; c.threadCount = 1
+        let train = Array(0..<600) + Array(900..<1500), val = Array(600..<900) + Array(1500..<1800)
+        let r = try Trainer.train(x: x, labels: y, trainingRows: train, validationRows: val, configuration: c)
+        let s = r.network.scores(x.gatheredRows(val))
+        XCTAssertEqual(r.validationLoss, ClassifierMetrics.binaryCrossEntropy(scores: s, labels: val.map { y[$0] }, weights: nil), accuracy: 1e-12)
+        // Same seed and rows: identical network; other rows: a different one.
+        let again = try Trainer.train(x: x, labels: y, trainingRows: train, validationRows: val, configuration: c)
+        XCTAssertEqual(again.network.scores(x), r.network.scores(x))
+        let other = try Trainer.train(x: x, labels: y, trainingRows: Array(train.dropFirst(50)), validationRows: val, configuration: c)
+        XCTAssertNotEqual(other.network.scores(x), r.network.scores(x))
+        XCTAssertThrowsError(try Trainer.train(x: x, labels: y, trainingRows: [0, 5000], validationRows: val, configuration: c))
+    }
+}
