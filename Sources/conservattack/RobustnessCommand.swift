@@ -38,6 +38,7 @@ struct RobustnessCommand: ParsableCommand {
     @Option(name: .long, help: "Threads for the classifier.") var threads = 1
     @Option(name: .long, help: "Output JSON with the curves.") var output: String
     @Option(name: .long, help: "Directory for report.json and report.html.") var report: String?
+    @Option(name: .long, help: "A detector.json from `detect`: its numbers go into the report too.") var detector: String?
     @Flag(name: .long, help: "Replace existing outputs.") var force = false
     @Flag(name: .long, help: "No progress output.") var quiet = false
 
@@ -99,7 +100,12 @@ struct RobustnessCommand: ParsableCommand {
             }
             if let report {
                 let notes = ["input: \(input) (true class \(trueClass)); seed \(seed), \(iterations) iterations per bound"]
-                let files = try MitigationReport(robustness: curves, notes: notes).write(to: URL(fileURLWithPath: report))
+                let summary = try detector.map { path -> DetectorSummary in
+                    do { return try AdversarialDetector.summary(fromDocument: Data(contentsOf: URL(fileURLWithPath: path))) }
+                    catch { throw ValidationError("\(path): not a detector.json with a `detector` block (\(error))") }
+                }
+                let files = try MitigationReport(detector: summary, robustness: curves,
+                                                 notes: notes + (detector.map { ["detector: \($0)"] } ?? [])).write(to: URL(fileURLWithPath: report))
                 lines.append("report: \(files.html.path)")
             }
             emit(lines.joined(separator: "\n") + "\n→ \(output)")

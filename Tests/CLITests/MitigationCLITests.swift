@@ -128,6 +128,20 @@ final class MitigationCLITests: XCTestCase {
         let p1 = try positives(path("scores.csv"))
         XCTAssertGreaterThan(p1.count, 10)
         XCTAssertEqual(p1, try positives(path("scores2.csv")), "same positives, each in the same split")
+        // One report with the detector's numbers and a robustness curve.
+        let rob = try Fixtures.run(bin, ["robustness", "--model", model, "--input", clean, "--features", "x1,x2", "--true-class", "1",
+                                         "--iterations", "2", "--jsd-caps", "0.001,0.01", "--output", path("rob.json"),
+                                         "--detector", path("detector.json"), "--report", path("rob"), "--quiet"], timeout: 300)
+        XCTAssertEqual(rob.status, 0, rob.stderr)
+        let report = try json(path("rob/report.json"))
+        let det = try XCTUnwrap((try json(path("detector.json")))["detector"] as? [String: Any])
+        XCTAssertEqual(((report["detector"] as? [String: Any])?["test"] as? [String: Any])?["fooling_efficiency"] as? Double,
+                       (det["test"] as? [String: Any])?["fooling_efficiency"] as? Double)
+        XCTAssertEqual((report["robustness"] as? [Any])?.count, 1)
+        let bad = try Fixtures.run(bin, ["robustness", "--model", model, "--input", clean, "--features", "x1,x2", "--true-class", "1", "--iterations", "1",
+                                         "--output", path("rob2.json"), "--detector", clean, "--report", path("rob2"), "--quiet"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("not a detector.json"), bad.stderr)
     }
 
     /// Baseline model, attack on its own training background, adversarial retraining; robustness of both on
