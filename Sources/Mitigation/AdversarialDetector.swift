@@ -52,11 +52,13 @@ public struct DetectorSummary: Codable, Sendable, Equatable {
     public var validationAUC: Double?
     /// On the test split: the numbers to quote.
     public var test: DetectorEfficiencies
+    /// The same on the test split at thresholds 0.1, 0.2, …, 0.9 (the trade-off between the two efficiencies).
+    public var thresholdScan: [DetectorEfficiencies]
 
     enum CodingKeys: String, CodingKey {
         case events, extraCleanEvents = "extra_clean_events", features, trueClass = "true_class", positives, splitSeed = "split_seed", trainingSeed = "training_seed"
         case hiddenLayers = "hidden_layers", splits, bestEpoch = "best_epoch", epochs, validationLoss = "validation_loss"
-        case validationAUC = "validation_auc", test
+        case validationAUC = "validation_auc", test, thresholdScan = "threshold_scan"
     }
 }
 
@@ -127,7 +129,8 @@ public enum AdversarialDetector {
                                       hiddenLayers: settings.training.hiddenLayers, splits: sizes, bestEpoch: result.bestEpoch,
                                       epochs: result.history.count, validationLoss: result.validationLoss,
                                       validationAUC: result.validationAUC,
-                                      test: DetectorEfficiencies(rows: rows, split: .test, threshold: settings.threshold))
+                                      test: DetectorEfficiencies(rows: rows, split: .test, threshold: settings.threshold),
+                                      thresholdScan: (1...9).map { DetectorEfficiencies(rows: rows, split: .test, threshold: Double($0) / 10) })
         return DetectorOutcome(network: result.network, summary: summary, rows: rows, split: split)
     }
 

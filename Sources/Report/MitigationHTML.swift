@@ -47,7 +47,17 @@ public enum MitigationHTML {
         }
         h += "<tr><td>fooling ratio without detector</td><td>\(pct(t.initialFoolingRatio))</td><td>\(t.foolingEvents) / \(t.initiallyCorrect)</td></tr>"
         h += "<tr><td>corrected fooling ratio (fooling, not detected)</td><td>\(pct(t.correctedFoolingRatio))</td><td>\(t.foolingEvents - t.foolingFlagged) / \(t.initiallyCorrect)</td></tr>"
-        return h + "</tbody></table></section>"
+        h += "</tbody></table>"
+        if !d.thresholdScan.isEmpty {
+            h += "<p class=\"small\">The threshold trades the two efficiencies (test split):</p><table class=\"detector-scan\"><thead><tr><th>threshold</th><th>fooling flagged</th><th>clean flagged</th>"
+            h += (t.extraCleanEvents > 0 ? "<th>additional clean flagged</th>" : "") + "<th>corrected fooling ratio</th></tr></thead><tbody>"
+            for e in d.thresholdScan {
+                h += "<tr><td>\(SVG.num(e.threshold))</td><td>\(pct(e.foolingEfficiency))</td><td>\(pct(e.cleanFlaggedFraction))</td>"
+                h += (t.extraCleanEvents > 0 ? "<td>\(pct(e.extraCleanEfficiency.map { 1 - $0 }))</td>" : "") + "<td>\(pct(e.correctedFoolingRatio))</td></tr>"
+            }
+            h += "</tbody></table>"
+        }
+        return h + "</section>"
     }
 
     static func robustnessSection(_ curves: [RobustnessCurve], number: Int) -> String {

@@ -99,6 +99,12 @@ final class DetectorTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(t.correctedFoolingRatio), Double(foolRows.count - flagged(foolRows)) / Double(correct), accuracy: 1e-15)
         let extraRows = cleanRows.filter { $0[2] == "extra_clean" }
         XCTAssertEqual(try XCTUnwrap(t.extraCleanEfficiency), 1 - Double(flagged(extraRows)) / Double(extraRows.count), accuracy: 1e-15)
+        XCTAssertEqual(out.summary.thresholdScan.map(\.threshold), (1...9).map { Double($0) / 10 })
+        XCTAssertEqual(out.summary.thresholdScan[4], t, "the scan at 0.5 is the quoted point")
+        for k in 1..<9 {   // a higher threshold flags no more rows
+            XCTAssertLessThanOrEqual(out.summary.thresholdScan[k].foolingFlagged, out.summary.thresholdScan[k - 1].foolingFlagged)
+            XCTAssertLessThanOrEqual(out.summary.thresholdScan[k].cleanFlagged, out.summary.thresholdScan[k - 1].cleanFlagged)
+        }
         // The shift is large: the detector must find most positives and few false ones.
         XCTAssertGreaterThan(try XCTUnwrap(t.foolingEfficiency), 0.9)
         XCTAssertLessThan(try XCTUnwrap(t.cleanFlaggedFraction), 0.1)

@@ -79,7 +79,8 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(eff.initialFoolingRatio, 0.5)
         let summary = DetectorSummary(events: 2, extraCleanEvents: 0, features: ["x1"], trueClass: 1, positives: "p", splitSeed: 1,
                                       trainingSeed: 1, hiddenLayers: [4], splits: ["test": .init(events: 2, clean: 2, extraClean: 0, fooling: 1)],
-                                      bestEpoch: 1, epochs: 1, validationLoss: 0.1, validationAUC: nil, test: eff)
+                                      bestEpoch: 1, epochs: 1, validationLoss: 0.1, validationAUC: nil, test: eff,
+                                      thresholdScan: [DetectorEfficiencies(rows: rows, split: .test, threshold: 0.8)])
         let r = MitigationReport(detector: summary, robustness: [curve], notes: ["seed 1"])
         XCTAssertEqual(try MitigationReport.decode(try r.encoded()), r)
         let html = MitigationHTML.render(r)
@@ -87,5 +88,6 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(html.contains("<svg"))
         XCTAssertTrue(html.contains("before.json"))
         XCTAssertTrue(html.contains("50.0%"), "clean flagged fraction")
+        XCTAssertTrue(html.contains("<td>0.8</td><td>100.0%</td><td>0.0%</td>"), "threshold scan row")
     }
 }
