@@ -32,9 +32,10 @@ let package = Package(
         .target(name: "Model", dependencies: ["Columnar", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Attack", dependencies: ["Columnar", "Model"]),
         .target(name: "Validation", dependencies: ["Columnar"]),
-        .target(name: "Report", dependencies: ["Validation", "Columnar"]),
+        .target(name: "Mitigation", dependencies: ["Columnar", "Model", "Attack"]),
+        .target(name: "Report", dependencies: ["Validation", "Columnar", "Mitigation"]),
         .executableTarget(name: "conservattack", dependencies: [
-            "ROOTIO", "ROOTWriter", "ArrowIPC", "Selection", "Model", "Attack", "Columnar", "Validation", "Report",
+            "ROOTIO", "ROOTWriter", "ArrowIPC", "Selection", "Model", "Attack", "Columnar", "Validation", "Report", "Mitigation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "AttackTests", dependencies: ["Attack", "Model", "Columnar"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Columnar"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Validation", "Columnar"]),
+        .testTarget(name: "MitigationTests", dependencies: ["Mitigation", "Attack", "Model", "Columnar", "Report"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -8,6 +8,8 @@ struct LinePlot {
     var series: [(name: String, values: [Double], colour: String)]
     /// The x value of each series' first point.
     var firstX: Int = 0
+    /// Labels of the points, one per index (e.g. the bounds of a robustness curve); nil = integer ticks from firstX.
+    var xTickLabels: [String]? = nil
 
     func svg() -> String {
         let width = 600.0, height = 320.0, left = 72.0, right = 18.0, top = 34.0, bottom = 48.0
@@ -25,10 +27,11 @@ struct LinePlot {
             s += "<line x1=\"\(SVG.f(left))\" x2=\"\(SVG.f(width - right))\" y1=\"\(SVG.f(y(t)))\" y2=\"\(SVG.f(y(t)))\" stroke=\"\(Palette.grid)\"/>"
             s += "<text x=\"\(SVG.f(left - 6))\" y=\"\(SVG.f(y(t) + 4))\" class=\"tick\" text-anchor=\"end\">\(SVG.tickLabel(t, step: yStep))</text>"
         }
-        let xTicks = SVG.ticks(0, Double(max(1, n - 1)), target: 8).filter { $0 == $0.rounded() }
+        let xTicks = xTickLabels.map { l in (0..<l.count).map(Double.init) } ?? SVG.ticks(0, Double(max(1, n - 1)), target: 8).filter { $0 == $0.rounded() }
         for t in xTicks {
+            let label = xTickLabels.map { SVG.escape($0[Int(t)]) } ?? "\(Int(t) + firstX)"
             s += "<line x1=\"\(SVG.f(x(t)))\" x2=\"\(SVG.f(x(t)))\" y1=\"\(SVG.f(height - bottom))\" y2=\"\(SVG.f(height - bottom + 5))\" stroke=\"\(Palette.axis)\"/>"
-            s += "<text x=\"\(SVG.f(x(t)))\" y=\"\(SVG.f(height - bottom + 18))\" class=\"tick\" text-anchor=\"middle\">\(Int(t) + firstX)</text>"
+            s += "<text x=\"\(SVG.f(x(t)))\" y=\"\(SVG.f(height - bottom + 18))\" class=\"tick\" text-anchor=\"middle\">\(label)</text>"
         }
         for (k, sr) in series.enumerated() {
             var d = ""

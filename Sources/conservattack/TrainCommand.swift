@@ -1,6 +1,7 @@
 import ArgumentParser
 import Columnar
 import Foundation
+import Mitigation
 import Model
 import Selection
 
@@ -12,6 +13,9 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Example: conservattack train --signal ttbar.root:Events --background wjets.root:Events \\
                    --features lep_pt,met,ht,nJet --weight 'genWeight' --hidden 64,32 --output model.json
+        Adversarial training: --adversarial-from perturbed.root (the attack's output on training events) mixes its
+        events into the training sample with their true label (--adversarial-class, or the Arrow output's metadata);
+        with --adversarial-clean (the attack's input) only events the attack changed are used.
         """
     )
 
@@ -25,6 +29,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Adam learning rate.") var lr = 1e-3
     @Option(name: .long, help: "Random seed (initialisation, split, shuffling).") var seed: UInt64 = 42
     @Option(name: .long, help: "Validation fraction.") var validation = 0.2
+    @Option(name: .long, help: "Perturbed events FILE[:TREE] to mix into training with their true label (adversarial training).") var adversarialFrom: String?
+    @Option(name: .long, help: "The attack's input for --adversarial-from (same events, same order): only changed events are mixed in.") var adversarialClean: String?
+    @Option(name: .long, help: "The classifier the adversarial events were made against: only events it misclassifies (and, with --adversarial-clean, whose clean twin it classifies correctly) are mixed in.") var adversarialModel: String?
+    @Option(name: .long, help: "True class of the --adversarial-from events (default: its conservattack.true_class metadata).") var adversarialClass: Int?
+    @Option(name: .long, help: "Fraction of the (changed) adversarial events mixed in, seeded.") var adversarialFraction = 1.0
     @Option(name: .long, help: "Output model (JSON).") var output: String
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Flag(name: .long, help: "No progress output.") var quiet = false
@@ -37,7 +46,32 @@ struct TrainCommand: ParsableCommand {
                 return v
             }
             if FileManager.default.fileExists(atPath: output) && !force { throw ValidationError("\(output) exists: pass --force") }
-            let data = try LabelledSample.load(signal: signal, background: background, features: names, weight: weight)
+            var data = try LabelledSample.load(signal: signal, background: background, features: names, weight: weight)
+            var note = ""
+            if let adv = adversarialFrom {
+                guard let cls = try adversarialClass ?? TableIO.trueClass(of: adv) else {
+                    throw ValidationError("give --adversarial-class (\(adv) has no conservattack.true_class metadata)")
+                }
+                let table = try TableIO.read(adv)
+                let advWeights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: table) }
+                let advX = try table.featureMatrix(names)
+                let cleanX = try adversarialClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
+                var keep: [Bool]? = nil
+                if let m = adversarialModel {
+                    let net = try ModelLoader.load(path: m)
+                    guard net.inputCount == names.count else { throw ValidationError("\(m) takes \(net.inputCount) inputs, not \(names.count)") }
+                    if let cleanX {
+                        keep = try FoolingLabels.fromClassifier(net, clean: cleanX, perturbed: advX, trueClass: cls).fooling
+                    } else {
+                        keep = net.scores(advX).map { ($0 > 0.5 ? 1 : 0) != cls }
+                    }
+                }
+                let mixed = try AdversarialMix.mix(x: data.x, labels: data.labels, weights: data.weights,
+                                                   adversarial: advX, adversarialWeights: advWeights, clean: cleanX, keep: keep,
+                                                   trueClass: cls, fraction: adversarialFraction, seed: seed)
+                data = LabelledSample(x: mixed.x, labels: mixed.labels, weights: mixed.weights)
+                note = " (\(mixed.added) adversarial events of class \(cls) mixed in)"
+            }
             var cfg = TrainingConfiguration()
             cfg.hiddenLayers = hiddenWidths
             cfg.maxEpochs = epochs
@@ -54,8 +88,8 @@ struct TrainCommand: ParsableCommand {
             }
             bar.finish()
             try ModelLoader.save(result.network, path: output)
-            emit(String(format: "trained on %d events (%d signal): best epoch %d, validation accuracy %.4f, AUC %.4f → %@",
-                        data.x.rows, Int(data.labels.reduce(0, +)), result.bestEpoch, result.validationAccuracy,
+            emit(String(format: "trained on %d events (%d signal)%@: best epoch %d, validation accuracy %.4f, AUC %.4f → %@",
+                        data.x.rows, Int(data.labels.reduce(0, +)), note, result.bestEpoch, result.validationAccuracy,
                         result.validationAUC ?? .nan, output))
         }
     }

@@ -27,7 +27,37 @@ public enum Trainer {
         var order = Array(0..<x.rows)
         rng.shuffle(&order)
         let nValidation = Int((Double(x.rows) * c.validationFraction).rounded())
-        let validationRows = Array(order.prefix(nValidation)), trainRows = Array(order.dropFirst(nValidation))
+        return try train(x: x, labels: labels, weights: weights, featureNames: featureNames, configuration: c,
+                         trainRows: Array(order.dropFirst(nValidation)), validationRows: Array(order.prefix(nValidation)),
+                         rng: &rng, progress: progress)
+    }
+
+    /// Trains on the rows `trainingRows` of `x` and stops early on the rows `validationRows` (an explicit split,
+    /// e.g. one that keeps related events together); `configuration.validationFraction` is ignored.
+    /// The seed fixes initialisation and shuffles as in `train(x:labels:...)`.
+    public static func train(x: FeatureMatrix, labels: [Double], weights: [Double]? = nil,
+                             trainingRows: [Int], validationRows: [Int],
+                             featureNames: [String]? = nil, configuration c: TrainingConfiguration = .init(),
+                             progress: ((TrainingProgress) -> Bool)? = nil) throws -> TrainingResult {
+        guard x.rows == labels.count else { throw ModelError.invalidTrainingData("\(x.rows) rows but \(labels.count) labels") }
+        if let r = (trainingRows + validationRows).first(where: { !(0..<x.rows).contains($0) }) {
+            throw ModelError.invalidTrainingData("row \(r) is outside 0..<\(x.rows)")
+        }
+        var rng = SeededGenerator(seed: c.seed)
+        return try train(x: x, labels: labels, weights: weights, featureNames: featureNames, configuration: c,
+                         trainRows: trainingRows, validationRows: validationRows, rng: &rng, progress: progress)
+    }
+
+    private static func train(x: FeatureMatrix, labels: [Double], weights: [Double]?, featureNames: [String]?,
+                              configuration c: TrainingConfiguration, trainRows: [Int], validationRows: [Int],
+                              rng: inout SeededGenerator, progress: ((TrainingProgress) -> Bool)?) throws -> TrainingResult {
+        if let w = weights, w.count != x.rows { throw ModelError.invalidTrainingData("\(x.rows) rows but \(w.count) weights") }
+        if let w = weights, w.contains(where: { !($0.isFinite && $0 >= 0) }) { throw ModelError.invalidTrainingData("weights must be finite and ≥ 0") }
+        if let i = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) { throw ModelError.invalidTrainingData("label \(labels[i]) at row \(i) is not 0 or 1") }
+        if let i = x.values.firstIndex(where: { !$0.isFinite }) { throw ModelError.invalidTrainingData("non-finite input at row \(i / max(1, x.columns)), column \(i % max(1, x.columns))") }
+        guard c.batchSize > 0, c.maxEpochs > 0, c.hiddenLayers.allSatisfy({ $0 > 0 }) else {
+            throw ModelError.invalidTrainingData("invalid configuration")
+        }
         guard !trainRows.isEmpty else { throw ModelError.invalidTrainingData("no training events") }
 
         var w = weights ?? [Double](repeating: 1, count: x.rows)
