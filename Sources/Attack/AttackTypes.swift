@@ -13,7 +13,8 @@ public struct AttackProblem: Sendable {
     /// One entry per feature; nil = defaults (free, real-valued, no envelope).
     public var featureSettings: [FeatureSettings]?
     /// Per feature (one entry each, nil = unbounded), per-event bounds on the value: e.g. the range within
-    /// which the event stays in the control regions it is in (see `RegionMembershipBounds` in the CLI).
+    /// which the event stays in the control regions it is in (the CLI derives them from the region cuts with
+    /// Selection's `RegionMembershipBounds`).
     public var eventBounds: [PerEventBounds?]?
 
     public init(features: FeatureMatrix, labels: [Double], weights: [Double]? = nil,
