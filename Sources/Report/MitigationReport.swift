@@ -1,5 +1,6 @@
 import Foundation
 import Mitigation
+import Validation
 
 /// The mitigation report: the detector's numbers and robustness curves (report.json of `detect` / `robustness`).
 public struct MitigationReport: Codable, Sendable, Equatable {
@@ -20,18 +21,11 @@ public struct MitigationReport: Codable, Sendable, Equatable {
         case schemaVersion = "schema_version", kind, detector, robustness, notes
     }
 
-    /// Pretty-printed, sorted keys; non-finite numbers as strings (as ReportJSON).
-    public func encoded() throws -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try enc.encode(self)
-    }
+    /// Pretty-printed, sorted keys; non-finite numbers as strings (ReportJSON's encoding).
+    public func encoded() throws -> Data { try ReportJSON.encode(self) }
 
     public static func decode(_ data: Data) throws -> MitigationReport {
-        let dec = JSONDecoder()
-        dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try dec.decode(MitigationReport.self, from: data)
+        try ReportJSON.decode(MitigationReport.self, from: data)
     }
 
     /// Writes report.json and report.html into `directory`, each atomically; returns their URLs.
