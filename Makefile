@@ -1,7 +1,7 @@
 # ConservAttack — on a fresh Debian machine with Swift: `make demo`, `make test`.
 SWIFT ?= swift
 # Vectorised kernels (model forward pass, decoding) for the build machine's CPU when it has AVX2.
-BUILD_FLAGS ?= $(if $(shell grep -m1 -ow avx2 /proc/cpuinfo 2>/dev/null),-Xswiftc -target-cpu -Xswiftc haswell)
+BUILD_FLAGS ?= $(if $(shell grep -m1 -ow avx2 /proc/cpuinfo 2>/dev/null),-Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DCONSERVATTACK_FMA)
 DEMO_DIR ?= demo-output
 export CONSERVATTACK_PYTHON := $(CURDIR)/.venv-test/bin/python
 
@@ -34,7 +34,7 @@ bench: deps
 	BENCH_WRITER_CMD=".build/release/conservattack-bench writer --python $(CONSERVATTACK_PYTHON)" \
 	BENCH_SELECTION_CMD="fixtures/selection/bench.sh $(CONSERVATTACK_PYTHON)" \
 	BENCH_ATTACK_CMD=".build/release/conservattack-bench attack && .build/release/conservattack-bench model --python $(CONSERVATTACK_PYTHON)" \
-	bench/run.sh
+	BUILD_FLAGS="$(BUILD_FLAGS)" bench/run.sh
 
 # libFuzzer harnesses over the reader, codecs, cut parser, ONNX loader and Arrow reader.
 fuzz: deps

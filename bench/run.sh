@@ -31,8 +31,9 @@ mkdir -p "$DATA"
 
 # 3. Release build of the measuring tool.
 echo "== building conservattack-bench (release)"
-swift build -c release --product conservattack-bench >/dev/null
-BIN=$(swift build -c release --show-bin-path)/conservattack-bench
+# BUILD_FLAGS: the Makefile's (CPU-specific code generation on AVX2 machines), so we time what `make` builds.
+swift build -c release ${BUILD_FLAGS:-} --product conservattack-bench >/dev/null
+BIN=$(swift build -c release ${BUILD_FLAGS:-} --show-bin-path)/conservattack-bench
 # glibc: large blocks from the heap, freed memory kept mapped. The limit's per-basket arrays and our
 # columns then both reuse warm memory in every timed run, instead of paying page faults that depend on
 # glibc's adaptive mmap threshold (which treats many small and few large blocks differently).
