@@ -34,11 +34,8 @@ public enum AdversarialMix {
         }
         if let k = keep, k.count != adversarial.rows { throw MitigationError.shapeMismatch(what: "adversarial keep mask", expected: adversarial.rows, got: k.count) }
         let d = x.columns
-        var candidates = Array(0..<adversarial.rows).filter { keep?[$0] ?? true }
-        if let clean {
-            try FoolingLabels.checkShapes(clean, adversarial)
-            candidates = candidates.filter { i in (0..<d).contains { clean.values[i * d + $0] != adversarial.values[i * d + $0] } }
-        }
+        let changed = try clean.map { try FoolingLabels.fromChanges(clean: $0, perturbed: adversarial).fooling }
+        var candidates = Array(0..<adversarial.rows).filter { (keep?[$0] ?? true) && (changed?[$0] ?? true) }
         var rng = SeededGenerator(seed: seed)
         rng.shuffle(&candidates)
         let chosen = Array(candidates.prefix(Int((Double(candidates.count) * fraction).rounded()))).sorted()

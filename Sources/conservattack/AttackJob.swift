@@ -67,11 +67,7 @@ struct AttackJob {
                        String(format: "iteration %d/%d  fooling %.3f", p.iteration, p.iterations, p.foolingRatio))
         }, onCheckpoint: { c in try saveCheckpoint(c) })
         bar.finish()
-        var out = nominal
-        for (j, f) in names.enumerated() {
-            let original = try nominal.column(f)
-            try out.add(f, Column(NumericArray.from(doubles: result.perturbed.column(j), as: original.dtype), layout: original.layout))
-        }
+        let out = try nominal.replacingFeatures(names, with: result.perturbed)
         let cfgJSON = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
         let metadata = ["conservattack.perturbed_features": names.joined(separator: ","),
                         "conservattack.version": ConservAttack.version,
@@ -128,5 +124,18 @@ struct AttackJob {
         guard let dir = checkpointDirectory, let path = checkpointPath else { return }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try writeAtomically(Array(try JSONEncoder().encode(c)), to: path)
+    }
+}
+
+extension EventTable {
+    /// This table with the columns `names` replaced by the columns of `x` (same order), each converted back to
+    /// its original type and layout: the perturbed ntuple keeps every other branch as it is.
+    func replacingFeatures(_ names: [String], with x: FeatureMatrix) throws -> EventTable {
+        var out = self
+        for (j, f) in names.enumerated() {
+            let original = try column(f)
+            try out.add(f, Column(NumericArray.from(doubles: x.column(j), as: original.dtype), layout: original.layout))
+        }
+        return out
     }
 }

@@ -138,12 +138,7 @@ struct DetectCommand: ParsableCommand {
             for (k, e) in events.enumerated() { for j in 0..<x.columns { out[e, j] = r.perturbed[k, j] } }
         }
         if let path = writePerturbed {
-            var t = table
-            for (j, f) in names.enumerated() {
-                let original = try table.column(f)
-                try t.add(f, Column(NumericArray.from(doubles: out.column(j), as: original.dtype), layout: original.layout))
-            }
-            try TableIO.write(t, to: path, metadata: ["conservattack.perturbed_features": names.joined(separator: ","),
+            try TableIO.write(try table.replacingFeatures(names, with: out), to: path, metadata: ["conservattack.perturbed_features": names.joined(separator: ","),
                                                       "conservattack.true_class": String(trueClass)], force: force)
         }
         return out

@@ -6,6 +6,7 @@ import Mitigation
 import Model
 import Report
 import Selection
+import Validation
 
 /// `conservattack robustness`: the fooling ratio as the constraint bound loosens, for one or more classifiers.
 struct RobustnessCommand: ParsableCommand {
@@ -90,10 +91,7 @@ struct RobustnessCommand: ParsableCommand {
             let doc = Document(input: input, kind: kind,
                                definition: "fooling_ratio at a bound = best fooling ratio of the attack at this bound or any tighter one; robustness_score = 1 - mean fooling_ratio over the bounds",
                                curves: curves)
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-            try writeAtomically(Array(try enc.encode(doc)) + [0x0a], to: output)
+            try writeAtomically(Array(try ReportJSON.encode(doc)) + [0x0a], to: output)
             var lines = curves.map { c in
                 "\(c.model): " + c.points.map { String(format: "%g → %.4f", $0.bound, $0.foolingRatio) }.joined(separator: ", ")
                     + String(format: "; robustness score %.4f (mean fooling ratio %.4f)", c.robustnessScore, c.meanFoolingRatio)
