@@ -3,17 +3,7 @@ import TestSupport
 import XCTest
 
 /// Drives the built `conservattack` binary the way a physicist does.
-final class CLITests: XCTestCase {
-    var bin: String!
-    var tmp: URL!
-
-    override func setUpWithError() throws {
-        guard let b = Fixtures.binary else { throw XCTSkip("conservattack binary not built (run `swift build` first)") }
-        bin = b
-        tmp = try Fixtures.temporaryDirectory("cli")
-    }
-
-    override func tearDown() { if let tmp { try? FileManager.default.removeItem(at: tmp) } }
+final class CLITests: CLITestCase {
 
     func sharedFile(_ name: String) throws -> String {
         guard let s = Fixtures.shared else { throw XCTSkip("../shared not present") }

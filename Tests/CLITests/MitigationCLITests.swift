@@ -3,17 +3,8 @@ import TestSupport
 import XCTest
 
 /// `detect`, `robustness` and `train --adversarial-from` end to end on small donut samples.
-final class MitigationCLITests: XCTestCase {
-    var bin: String!
-    var tmp: URL!
-
-    override func setUpWithError() throws {
-        guard let b = Fixtures.binary else { throw XCTSkip("conservattack binary not built (run `swift build` first)") }
-        bin = b
-        tmp = try Fixtures.temporaryDirectory("mitigation")
-    }
-
-    override func tearDown() { if let tmp { try? FileManager.default.removeItem(at: tmp) } }
+final class MitigationCLITests: CLITestCase {
+    override class var scratchName: String { "mitigation" }
 
     func path(_ name: String) -> String { tmp.appendingPathComponent(name).path }
 
