@@ -4,10 +4,13 @@
 public enum ROOTCompressor {
     /// Compress `input` into ROOT blocks with `settings`; returns the input bytes unchanged when compression
     /// would not make it smaller or settings are .none (ROOT then stores the object uncompressed).
-    public static func compress(_ input: UnsafeRawBufferPointer, settings: CompressionSettings) throws -> [UInt8] {
+    /// `blockSize` (at most 0xffffff, ROOT's own cut) is the largest uncompressed block: ROOT, uproot and our reader
+    /// read an object as a chain of blocks, so smaller blocks stay readable everywhere.
+    public static func compress(_ input: UnsafeRawBufferPointer, settings: CompressionSettings,
+                                blockSize: Int = ROOTBlockHeader.maxBlockSize) throws -> [UInt8] {
         guard let algorithm = settings.algorithm, settings.level > 0, input.count > 0 else { return [UInt8](input) }
         if algorithm == .oldROOT { throw CompressionError.unsupportedForCompression(.oldROOT) }
-        let maxChunk = ROOTBlockHeader.maxBlockSize
+        let maxChunk = min(max(1, blockSize), ROOTBlockHeader.maxBlockSize)
         let chunks = (input.count + maxChunk - 1) / maxChunk
         // Room for every block at its worst case; untouched capacity costs nothing.
         let capacity = chunks * ROOTBlockHeader.size + (chunks - 1) * bound(algorithm, maxChunk)
@@ -31,7 +34,7 @@ public enum ROOTCompressor {
                 case .oldROOT: throw CompressionError.unsupportedForCompression(.oldROOT)
                 }
                 // Only a strictly smaller object is worth storing compressed.
-                guard let c, c <= maxChunk, payloadStart + c < input.count else { stored = true; return }
+                guard let c, c <= ROOTBlockHeader.maxBlockSize, payloadStart + c < input.count else { stored = true; return }
                 let header = try ROOTBlockHeader(algorithm: algorithm, compressedSize: c, uncompressedSize: n).bytes
                 for (k, b) in header.enumerated() { dst[written + k] = b }
                 written = payloadStart + c
@@ -43,8 +46,9 @@ public enum ROOTCompressor {
     }
 
     /// Compress `input` into ROOT blocks with `settings` (see the raw-buffer overload).
-    public static func compress(_ input: [UInt8], settings: CompressionSettings) throws -> [UInt8] {
-        try input.withUnsafeBytes { try compress($0, settings: settings) }
+    public static func compress(_ input: [UInt8], settings: CompressionSettings,
+                                blockSize: Int = ROOTBlockHeader.maxBlockSize) throws -> [UInt8] {
+        try input.withUnsafeBytes { try compress($0, settings: settings, blockSize: blockSize) }
     }
 
     /// Worst-case encoded size of one chunk of `n` bytes (payload only).

@@ -24,7 +24,7 @@ struct EncodedBasket {
 enum BasketEncoder {
     /// Encodes entries `rows` of branch `plan` from `table`, then compresses them.
     static func encode(_ plan: BranchPlan, schema: TreeSchema, table: EventTable, rows: Range<Int>, keyLength: Int,
-                       compression: CompressionSettings) throws -> EncodedBasket {
+                       compression: CompressionSettings, blockSize: Int) throws -> EncodedBasket {
         var payload: [UInt8]
         var maxValue = 0
         var nevBufSize = plan.dtype.byteWidth * plan.width
@@ -59,11 +59,11 @@ enum BasketEncoder {
                 put(0)
             }
             nevBufSize = n + 1
-            let compressed = try ROOTCompressor.compress(payload, settings: compression)
+            let compressed = try ROOTCompressor.compress(payload, settings: compression, blockSize: blockSize)
             return EncodedBasket(compressed: compressed, objectLength: payload.count, entryCount: n, dataLength: dataLength,
                                  nevBufSize: nevBufSize, maxValue: 0)
         }
-        let compressed = try ROOTCompressor.compress(payload, settings: compression)
+        let compressed = try ROOTCompressor.compress(payload, settings: compression, blockSize: blockSize)
         return EncodedBasket(compressed: compressed, objectLength: payload.count, entryCount: n, dataLength: payload.count,
                              nevBufSize: nevBufSize, maxValue: maxValue)
     }

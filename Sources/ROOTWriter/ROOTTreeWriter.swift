@@ -134,6 +134,7 @@ public final class ROOTTreeWriter {
         let tasks = batch.count * branches.count
         var results = [Result<EncodedBasket, Error>?](repeating: nil, count: tasks)
         let compression = file.options.compression
+        let blockSize = file.options.compressionBlockSize
         let treeName = name
         results.withUnsafeMutableBufferPointer { resultBuffer in
             let res = resultBuffer
@@ -142,7 +143,7 @@ public final class ROOTTreeWriter {
                 let bi = k % branches.count
                 res[k] = Result {
                     let e = try BasketEncoder.encode(branches[bi], schema: schema, table: t, rows: r, keyLength: keyLengths[bi],
-                                                     compression: compression)
+                                                     compression: compression, blockSize: blockSize)
                     guard e.objectLength < 1 << 30 else {
                         throw ROOTWriterError.objectTooLarge(tree: treeName, branch: branches[bi].name, bytes: e.objectLength)
                     }

@@ -51,28 +51,41 @@ public enum ROOTWriterBenchmark {
         return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 
-    /// Runs the benchmark in `directory` (files are deleted afterwards). `python` must have uproot; when nil or
-    /// missing, the uproot side is skipped and said so. `script` is the path of bench_uproot_write.py.
+    /// Median of `values` (the middle one, or the mean of the two middle ones).
+    static func median(_ values: [Double]) -> Double {
+        let v = values.sorted()
+        return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+    }
+
+    /// Runs the benchmark in `directory` (files are deleted afterwards): every write `runs` times, medians reported
+    /// (page-cache writeback makes single writes vary by tenths of a second). `python` must have uproot; when nil
+    /// or missing, the uproot side is skipped and said so. `script` is the path of bench_uproot_write.py.
     public static func run(entries: Int = 2_000_000, directory: String = NSTemporaryDirectory(), python: String?,
-                           script: String) throws -> String {
+                           script: String, runs: Int = 3, threadCounts: [Int] = [1, 2]) throws -> String {
         let t = try table(entries: entries)
+        let runs = max(1, runs)
         var lines = ["ROOTWriter benchmark: \(entries) entries x \(t.columnCount) columns (16 f32, 4 f64, 3 i32, 1 bool), zlib:1, "
-                     + "\(ProcessInfo.processInfo.activeProcessorCount) cores"]
+                     + "\(ProcessInfo.processInfo.activeProcessorCount) cores, median of \(runs) runs"]
         var ours: [Int: Double] = [:], oursCPU: [Int: Double] = [:]
-        for threads in [1, 2] {
+        for threads in threadCounts {
             var o = ROOTWriterOptions()
             o.threads = threads
             let path = directory + "/bench-swift-\(threads).root"
-            let cpu0 = cpuSeconds()
-            let start = Date()
-            try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
-            let seconds = Date().timeIntervalSince(start)
-            let cpu = cpuSeconds() - cpu0
-            ours[threads] = seconds
-            oursCPU[threads] = cpu
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            lines.append(String(format: "  ROOTWriter, %d thread(s): %.3f s wall, %.3f s CPU, %.1f MB", threads, seconds, cpu, Double(size) / 1e6))
-            try? FileManager.default.removeItem(atPath: path)
+            var walls: [Double] = [], cpus: [Double] = []
+            var size = 0
+            for _ in 0..<runs {
+                let cpu0 = cpuSeconds()
+                let start = Date()
+                try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
+                walls.append(Date().timeIntervalSince(start))
+                cpus.append(cpuSeconds() - cpu0)
+                size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            ours[threads] = median(walls)
+            oursCPU[threads] = median(cpus)
+            lines.append(String(format: "  ROOTWriter, %d thread(s): %.3f s wall, %.3f s CPU, %.1f MB", threads, ours[threads]!,
+                                oursCPU[threads]!, Double(size) / 1e6))
         }
         // Reference point: the same write without compression (encoding + I/O only).
         do {
@@ -80,10 +93,14 @@ public enum ROOTWriterBenchmark {
             o.threads = 1
             o.compression = .none
             let path = directory + "/bench-swift-none.root"
-            let start = Date()
-            try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
-            lines.append(String(format: "  ROOTWriter, 1 thread, no compression: %.3f s", Date().timeIntervalSince(start)))
-            try? FileManager.default.removeItem(atPath: path)
+            var walls: [Double] = []
+            for _ in 0..<runs {
+                let start = Date()
+                try ROOTFileWriter.write(tables: [("t", t)], to: path, options: o)
+                walls.append(Date().timeIntervalSince(start))
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            lines.append(String(format: "  ROOTWriter, 1 thread, no compression: %.3f s", median(walls)))
         }
         guard let python, FileManager.default.isExecutableFile(atPath: python) else {
             lines.append("  uproot: skipped (no Python interpreter given)")
@@ -114,7 +131,7 @@ public enum ROOTWriterBenchmark {
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [script, manifestPath, directory + "/bench-uproot.root"]
+        p.arguments = [script, manifestPath, directory + "/bench-uproot.root", String(runs)]
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
@@ -129,10 +146,10 @@ public enum ROOTWriterBenchmark {
         lines.append(String(format: "  uproot %@: %.3f s", out.split(separator: "\n").first { $0.hasPrefix("uproot ") }.map { String($0.dropFirst(7)) } ?? "", up))
         let upCPU = out.split(separator: "\n").first { $0.hasPrefix("cpu ") }.flatMap { Double($0.dropFirst(4)) }
         if let upCPU { lines.append(String(format: "  uproot CPU: %.3f s", upCPU)) }
-        for threads in [1, 2] {
+        for threads in threadCounts {
             lines.append(String(format: "  speed-up vs uproot (wall), %d thread(s): %.2fx", threads, up / ours[threads]!))
         }
-        if let upCPU { lines.append(String(format: "  CPU-time ratio uproot / ROOTWriter (1 thread): %.2fx", upCPU / oursCPU[1]!)) }
+        if let upCPU, let cpu1 = oursCPU[1] { lines.append(String(format: "  CPU-time ratio uproot / ROOTWriter (1 thread): %.2fx", upCPU / cpu1)) }
         return lines.joined(separator: "\n")
     }
 }

@@ -7,8 +7,10 @@ import ROOTWriter
 /// Rows of `make bench` for the stages after the reader: ROOT writer vs uproot, attack vs the reference's
 /// published per-event cost, model forward pass vs onnxruntime (all measured in this run).
 enum StageBenchmarks {
-    static func writer(python: String?) throws {
-        print(try ROOTWriterBenchmark.run(entries: 2_000_000, python: python, script: "fixtures/rootwriter/bench_uproot_write.py"))
+    /// `runs`: writes per configuration (medians); `threads`: the thread counts timed (default 1 and 2).
+    static func writer(python: String?, runs: Int, threads: [Int]) throws {
+        print(try ROOTWriterBenchmark.run(entries: 2_000_000, python: python, script: "fixtures/rootwriter/bench_uproot_write.py",
+                                          runs: runs, threadCounts: threads))
     }
 
     static func attack() throws {

@@ -36,7 +36,9 @@ guard let command = args.first else { fail("usage: conservattack-bench header | 
 
 switch command {
 case "writer":
-    do { try StageBenchmarks.writer(python: option("--python", args)) } catch { fail("writer: \(error)") }
+    let runs = option("--runs", args).flatMap { Int($0) } ?? 3
+    let threads = option("--threads", args).map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1, 2]
+    do { try StageBenchmarks.writer(python: option("--python", args), runs: runs, threads: threads) } catch { fail("writer: \(error)") }
 
 case "attack":
     do { try StageBenchmarks.attack() } catch { fail("attack: \(error)") }

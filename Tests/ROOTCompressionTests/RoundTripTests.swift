@@ -66,6 +66,16 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
+    func testBlockSizeCutsTheObjectIntoAChainOfBlocks() throws {
+        let data = floatLikeBytes(count: 100_000, seed: 3)
+        for alg in codecs {
+            let packed = try ROOTCompressor.compress(data, settings: .init(algorithm: alg, level: 1), blockSize: 16_384)
+            let headers = try packed.withUnsafeBytes { try ROOTDecompressor.blockHeaders($0) }
+            XCTAssertEqual(headers.map(\.uncompressedSize), [16_384, 16_384, 16_384, 16_384, 16_384, 16_384, 1_696], "\(alg)")
+            XCTAssertEqual(try ROOTDecompressor.decompress(packed, uncompressedSize: data.count), data, "\(alg)")
+        }
+    }
+
     func testIncompressibleInputIsReturnedUnchanged() throws {
         var rng: UInt64 = 99
         let noise = (0..<4096).map { _ -> UInt8 in

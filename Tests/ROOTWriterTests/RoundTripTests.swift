@@ -170,6 +170,32 @@ final class RoundTripTests: XCTestCase {
         TestSupport.assertTablesEqual(table, try tree.arrays(["x", "y"]))
     }
 
+    /// zlib baskets are chains of `zlibBlockSize` blocks (ROOT reads a basket block by block); the other
+    /// algorithms keep one block per basket. Both read back exactly.
+    func testZlibBasketsAreChainsOfSmallBlocks() throws {
+        let n = 10_000
+        // Compressible values (random doubles would be stored uncompressed, without blocks).
+        let table = try EventTable(rowCount: n, columns: [("x", Column(.float64((0..<n).map { Double($0 % 977) * 0.25 })))])
+        let dir = try TestSupport.scratch("zlib-blocks")
+        for (spec, blockSize, expected) in [("zlib:1", 16 * 1024, 5), ("zlib:6", 1000, 80), ("zstd:3", 16 * 1024, 1)] {
+            var o = options(basket: n)
+            o.compression = try CompressionSettings(parsing: spec)
+            o.zlibBlockSize = blockSize
+            let path = dir + "/\(spec.replacingOccurrences(of: ":", with: "_")).root"
+            try ROOTFileWriter.write(tables: [("t", table)], to: path, options: o)
+            let tree = try ROOTFile(path: path).tree("t")
+            let branch = try tree.branch("x")
+            let seek = Int(branch.basketSeek[0]), bytes = Int(branch.basketBytes[0])
+            let fileBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let keyLength = Int(fileBytes[seek + 14]) << 8 | Int(fileBytes[seek + 15])   // fKeylen (after fNbytes, fVersion, fObjlen, fDatime)
+            let headers = try fileBytes[(seek + keyLength)..<(seek + bytes)].withUnsafeBytes { try ROOTDecompressor.blockHeaders($0) }
+            XCTAssertEqual(headers.count, expected, spec)
+            XCTAssertEqual(headers.map(\.uncompressedSize).reduce(0, +), 8 * n, spec)
+            if expected > 1 { XCTAssertTrue(headers.dropLast().allSatisfy { $0.uncompressedSize == blockSize }, spec) }
+            TestSupport.assertTablesEqual(table, try tree.arrays(["x"]))
+        }
+    }
+
     func testMetadataKeysAndTitle() throws {
         var o = options()
         o.treeTitle = "perturbed by CONSERVAttack"

@@ -34,6 +34,12 @@ final class UprootCrossCheckTests: XCTestCase {
             try ROOTFileWriter.write(tables: [("events", table)], to: path, options: o)
             files.append(Self.expectation(path: path, tree: "events", table: table))
         }
+        // zlib baskets as chains of small blocks (a 257-entry basket of 8-byte values is 11 blocks of 200 bytes).
+        var chained = ROOTWriterOptions()
+        chained.basketSize = .entries(n)
+        chained.zlibBlockSize = 200
+        try ROOTFileWriter.write(tables: [("events", table)], to: dir + "/chained.root", options: chained)
+        files.append(Self.expectation(path: dir + "/chained.root", tree: "events", table: table))
         let empty = try EventTable(rowCount: 0, columns: cols.map { ($0.0, $0.1.entries(0..<0)) })
         try ROOTFileWriter.write(tables: [("events", empty)], to: dir + "/empty.root")
         files.append(Self.expectation(path: dir + "/empty.root", tree: "events", table: empty))
