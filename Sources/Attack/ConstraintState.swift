@@ -177,16 +177,25 @@ final class ConstraintState {
     /// Recomputes the JSD and chi2 terms of two bins, then the sums (adds only; no logarithms elsewhere).
     func refreshBins(_ p: Int, _ j: Int, _ b1: Int, _ b2: Int) {
         let W = totalWeight[p], base = (p * d + j) * bins
-        for b in [b1, b2] {
-            jsdTerm[base + b] = JensenShannon.term(W != 0 ? content[base + b] / W : 0, W != 0 ? refContent[base + b] / W : 0)
-            chi2Term[base + b] = chi2BinTerm(p, j, b, content[base + b], sumW2[base + b]).0
-        }
+        refreshBin(p, j, b1, W: W, base: base)
+        if b2 != b1 { refreshBin(p, j, b2, W: W, base: base) }
+        // Local references: one exclusivity check per array, not one per bin.
+        let jt = jsdTerm, ct = chi2Term, s2 = sumW2, r2 = refSumW2, rc = refContent
+        let rel = relativeSystematic[j]
         var js = 0.0, cs = 0.0, used = 0
         for b in 0..<bins {
-            js += jsdTerm[base + b]; cs += chi2Term[base + b]
-            if binUsed(p, j, b) { used += 1 }
+            let k = base + b
+            js += jt[k]; cs += ct[k]
+            let syst = rel * rc[k]
+            if s2[k] + r2[k] + syst * syst > 0 { used += 1 }   // binUsed(p, j, b)
         }
         jsdSum[p * d + j] = js; chi2Sum[p * d + j] = cs; chi2Used[p * d + j] = used
+    }
+
+    @inline(__always)
+    private func refreshBin(_ p: Int, _ j: Int, _ b: Int, W: Double, base: Int) {
+        jsdTerm[base + b] = JensenShannon.term(W != 0 ? content[base + b] / W : 0, W != 0 ? refContent[base + b] / W : 0)
+        chi2Term[base + b] = chi2BinTerm(p, j, b, content[base + b], sumW2[base + b]).0
     }
 
     /// Recomputes means, covariances, correlations and the squared correlation distance of population p.
@@ -235,29 +244,39 @@ final class ConstraintState {
             }
             let aOld = old - shift[fb + j], aNew = new - shift[fb + j]
             sum[fb + j] += w * delta
-            sumProd[mb + j * d + j] += w * (aNew * aNew - aOld * aOld)
-            for k in 0..<d where k != j {
-                let v = sumProd[mb + j * d + k] + w * delta * (row[k] - shift[fb + k])
-                sumProd[mb + j * d + k] = v; sumProd[mb + k * d + j] = v
+            let shift = self.shift, d = self.d
+            // Raw buffers inside the O(d) loops: one exclusivity check per array, not one per element.
+            sumProd.withUnsafeMutableBufferPointer { sp in
+                sp[mb + j * d + j] += w * (aNew * aNew - aOld * aOld)
+                for k in 0..<d where k != j {
+                    let v = sp[mb + j * d + k] + w * delta * (row[k] - shift[fb + k])
+                    sp[mb + j * d + k] = v; sp[mb + k * d + j] = v
+                }
             }
             let W = totalWeight[p]
             guard W != 0 else { continue }
             let m = sum[fb + j] / W
             mean[fb + j] = m
-            for k in 0..<d {
-                let c = sumProd[mb + j * d + k] / W - m * mean[fb + k]
-                cov[mb + j * d + k] = c; cov[mb + k * d + j] = c
+            let meanNow = mean, sumProdNow = sumProd
+            cov.withUnsafeMutableBufferPointer { cv in
+                for k in 0..<d {
+                    let c = sumProdNow[mb + j * d + k] / W - m * meanNow[fb + k]
+                    cv[mb + j * d + k] = c; cv[mb + k * d + j] = c
+                }
             }
             let v = keepsConstant(p, j) ? 0 : cov[mb + j * d + j]
             variance[fb + j] = v
             let s = v > 0 ? 1 / v.squareRoot() : 0
             invSd[fb + j] = s
+            let invSdNow = invSd, covNow = cov, refCorrNow = refCorr
             var change = 0.0
-            for k in 0..<d where k != j {
-                let rOld = corr[mb + j * d + k], r0 = refCorr[mb + j * d + k]
-                let rNew = cov[mb + j * d + k] * s * invSd[fb + k]
-                corr[mb + j * d + k] = rNew; corr[mb + k * d + j] = rNew
-                change += (rNew - r0) * (rNew - r0) - (rOld - r0) * (rOld - r0)
+            corr.withUnsafeMutableBufferPointer { cr in
+                for k in 0..<d where k != j {
+                    let rOld = cr[mb + j * d + k], r0 = refCorrNow[mb + j * d + k]
+                    let rNew = covNow[mb + j * d + k] * s * invSdNow[fb + k]
+                    cr[mb + j * d + k] = rNew; cr[mb + k * d + j] = rNew
+                    change += (rNew - r0) * (rNew - r0) - (rOld - r0) * (rOld - r0)
+                }
             }
             let rjj: Double = v > 0 ? 1 : 0
             let e0 = corr[mb + j * d + j] - refCorr[mb + j * d + j], e1 = rjj - refCorr[mb + j * d + j]

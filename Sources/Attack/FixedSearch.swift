@@ -52,6 +52,7 @@ struct FixedSearch {
         memoJSD = .init(repeating: 0, count: maxPops * bins); memoChi2 = memoJSD
         memoUsed = .init(repeating: 0, count: maxPops * bins); memoStamp = .init(repeating: -1, count: maxPops * bins)
         pre = .init(repeating: PopulationPrecompute(), count: maxPops)
+        addTermCache = TermCache(size: maxPops * d * bins)
     }
 
     /// Searches and applies the best admissible change of each feature of event i; true if anything moved.
@@ -158,6 +159,10 @@ struct FixedSearch {
     }
 
     private var lastBestCost = Double.infinity
+    /// Scratch of the correlation pass (per candidate).
+    private var corrF: [Double] = [], corrBad: [Double] = []
+    /// JSD terms of target bins across events (see TermCache).
+    private var addTermCache = TermCache()
     /// Admissible candidates with their costs (kept only with a KS constraint).
     private var ranked: [(Double, Double)] = []
 
@@ -175,6 +180,8 @@ struct FixedSearch {
     }
 
     /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any.
+    /// Two passes: the correlation rows of all candidates (branch-free, vectorised), then the marginals
+    /// (bins, memoised JSD/chi2 terms) and the cost. Every value is computed as in a single candidate loop.
     private mutating func bestCandidate(_ i: Int, _ j: Int) -> Double? {
         let popRange = state.popStart[i] ..< state.popStart[i + 1]
         let np = popRange.count
@@ -182,11 +189,16 @@ struct FixedSearch {
         let pinned = pinsConstants ? state.pinnedValue(event: i, feature: j) : nil
         stamp += 1
         for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
+        let m = candidates.count
+        if corrF.count < m {
+            corrF = .init(repeating: 0, count: m); corrBad = corrF
+        }
         let grid = state.grids[j]
         let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
         let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
         let critical = engine.chi2Critical
         let state = self.state, ks = engine.ks
+        let pruneByCost = ks == nil
         // Local references: no exclusivity checks on the class's arrays inside the loop.
         let content = state.content, refContent = state.refContent, jsdTerm = state.jsdTerm
         let sumW2 = state.sumW2, chi2Term = state.chi2Term
@@ -194,74 +206,64 @@ struct FixedSearch {
         var ranked: [(Double, Double)] = []
         swap(&ranked, &self.ranked)
         defer { ranked.removeAll(keepingCapacity: true); swap(&ranked, &self.ranked) }
-        pre.withUnsafeBufferPointer { pre in
+        var cache = TermCache()
+        swap(&cache, &self.addTermCache)
+        defer { swap(&cache, &self.addTermCache) }
+        pre.withUnsafeBufferPointer { preAll in
+        let pre = UnsafeBufferPointer(rebasing: preAll[0..<np])
+        corrF.withUnsafeMutableBufferPointer { corrF in
+        corrBad.withUnsafeMutableBufferPointer { corrBad in
         memoJSD.withUnsafeMutableBufferPointer { memoJSD in
         memoChi2.withUnsafeMutableBufferPointer { memoChi2 in
         memoUsed.withUnsafeMutableBufferPointer { memoUsed in
         memoStamp.withUnsafeMutableBufferPointer { memoStamp in
         candidates.withUnsafeBufferPointer { candidates in
-            for v in candidates {
+            Self.correlationPass(candidates, x: x, pre: pre, enforce: enforceCorr,
+                                 maxF: UnsafeMutableBufferPointer(rebasing: corrF[0..<m]),
+                                 bad: UnsafeMutableBufferPointer(rebasing: corrBad[0..<m]))
+            for c in 0..<m where corrBad[c] == 0 {
+                // cost = α·maxJ + β·F ≥ β·F (α, maxJ ≥ 0): a candidate that cannot beat the best so far skips its
+                // marginals. Not with a KS bound, which needs every admissible candidate's cost.
+                if pruneByCost && beta * corrF[c] >= bestCost { continue }
+                let v = candidates[c]
                 let delta = v - x
                 if delta == 0 { continue }
-                if let c = pinned, v != c { continue }
+                if let p = pinned, v != p { continue }
                 let b = grid.bin(v)
-                var maxJ = 0.0, maxF = 0.0, ok = true
+                var maxJ = 0.0, ok = true
                 for q in 0..<np {
                     // Marginal: JSD (and chi2) after the move; target-bin values memoised per feature.
                     var js = pre[q].jsdDistance
                     if b != pre[q].oldBin {
-                        let m = q * bins + b
-                        if memoStamp[m] != stamp {
+                        let mi = q * bins + b
+                        if memoStamp[mi] != stamp {
                             let pc = pre[q], k = pc.base + b
                             let hb = content[k] + pc.w
-                            let js2 = pc.jsdSameBinRemoved - jsdTerm[k]
-                                + JensenShannon.term(hb / pc.W, refContent[k] / pc.W)
-                            memoJSD[m] = js2 > 0 ? js2.squareRoot() : 0
+                            let js2 = pc.jsdSameBinRemoved - jsdTerm[k] + cache.term(k, hb, pc.W, refContent[k])
+                            memoJSD[mi] = js2 > 0 ? js2.squareRoot() : 0
                             if isChi2 {
-                                let (c, u) = state.chi2BinTerm(pc.p, j, b, hb, sumW2[k] + pc.w * pc.w)
-                                memoChi2[m] = pc.chi2SameBinRemoved - chi2Term[k] + c
-                                memoUsed[m] = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u
+                                let (c2, u) = state.chi2BinTerm(pc.p, j, b, hb, sumW2[k] + pc.w * pc.w)
+                                memoChi2[mi] = pc.chi2SameBinRemoved - chi2Term[k] + c2
+                                memoUsed[mi] = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u
                             }
-                            memoStamp[m] = stamp
+                            memoStamp[mi] = stamp
                         }
-                        js = memoJSD[m]
+                        js = memoJSD[mi]
                         if isChi2 {
-                            let ndf = memoUsed[m] - 1
-                            if ndf >= 0 && memoChi2[m] > critical[ndf] { ok = false; break }
+                            let ndf = memoUsed[mi] - 1
+                            if ndf >= 0 && memoChi2[mi] > critical[ndf] { ok = false; break }
                         }
                     }
                     if pre[q].zeroTotal { js = 0 }
                     if isJSD && js > jsdCap { ok = false; break }
-                    // Correlation row j after the move (closed form, see the type's documentation).
-                    let variance = pre[q].variance
-                    var d2 = pre[q].D
-                    let dl = pre[q].wOverW * delta
-                    let v2 = variance + dl * (2 * pre[q].u + delta - dl)
-                    if variance > 0 && !(v2 > 0) { ok = false; break }
-                    if v2 > 0 {
-                        // s = 0 when the feature had no variance: its row (diagonal included) was 0.
-                        let s2 = 1 / v2.squareRoot()
-                        let ds = s2 - pre[q].s
-                        let sd = s2 * dl
-                        let step2 = ds * ds * pre[q].G + 2 * ds * sd * pre[q].GH + sd * sd * pre[q].H
-                        var step = 2 * step2
-                        d2 += 2 * step2 + 4 * (ds * pre[q].Eg + sd * pre[q].Eh)
-                        if !(variance > 0) {
-                            // The diagonal goes from 0 to 1: (1 − r₀)² − (0 − r₀)².
-                            step += 1
-                            d2 += 1 - 2 * pre[q].refDiag
-                        }
-                        if enforceCorr && (step > pre[q].stepCap2 || d2 > pre[q].relCap2) { ok = false; break }
-                    }
                     maxJ = max(maxJ, js)
-                    maxF = max(maxF, (d2 > 0 ? d2.squareRoot() : 0) * pre[q].invNorm)
                 }
                 if !ok { continue }
-                let cost = alpha * maxJ + beta * maxF
+                let cost = alpha * maxJ + beta * corrF[c]
                 if ks != nil { ranked.append((cost, v)) }
                 if cost < bestCost { bestCost = cost; best = v }
             }
-        } } } } } }
+        } } } } } } } }
         if let ks, let b = best, !ks.admits(event: i, feature: j, new: b) {
             // The cheapest candidate that also keeps the KS bound (ties: the earlier candidate, as above).
             best = nil; bestCost = .infinity
@@ -274,7 +276,46 @@ struct FixedSearch {
         return best
     }
 
-    private func precompute(_ i: Int, _ j: Int, _ p: Int) -> PopulationPrecompute {
+    /// Per candidate: the largest relative correlation change over the event's populations (`maxF`) and
+    /// whether a correlation bound or a vanishing variance rejects it (`bad` = 1). The closed form of the
+    /// type's documentation, written without branches so that the loop over candidates vectorises (sqrt included when built with
+    /// -fno-math-errno, as the Makefile does: glibc's errno contract otherwise keeps a scalar libcall path).
+    @inline(__always)
+    private static func correlationPass(_ cand: UnsafeBufferPointer<Double>, x: Double,
+                                        pre: UnsafeBufferPointer<PopulationPrecompute>, enforce: Bool,
+                                        maxF: UnsafeMutableBufferPointer<Double>, bad: UnsafeMutableBufferPointer<Double>) {
+        let m = cand.count
+        guard let cp = cand.baseAddress, let fp = maxF.baseAddress, let bp = bad.baseAddress else { return }
+        for c in 0..<m { fp[c] = 0; bp[c] = 0 }
+        for pc in pre {
+            let variance = pc.variance, u = pc.u, wOverW = pc.wOverW, s = pc.s
+            let G = pc.G, GH = pc.GH, H = pc.H, Eg = pc.Eg, Eh = pc.Eh, D = pc.D, invNorm = pc.invNorm
+            let hadVariance = variance > 0
+            // A feature without variance had a zero row, diagonal included: the diagonal goes 0 → 1,
+            // (1 − r₀)² − (0 − r₀)² in the distance and 1 in the step.
+            let stepAdd = hadVariance ? 0.0 : 1.0, d2Add = hadVariance ? 0.0 : 1 - 2 * pc.refDiag
+            let stepCap = enforce ? pc.stepCap2 : .infinity, relCap = enforce ? pc.relCap2 : .infinity
+            for c in 0..<m {
+                let delta = cp[c] - x
+                let dl = wOverW * delta
+                let v2 = variance + dl * (2 * u + delta - dl)
+                let pos = v2 > 0
+                // s = 0 when the feature had no variance: its row (diagonal included) was 0.
+                let s2 = pos ? 1 / v2.squareRoot() : 0
+                let ds = s2 - s
+                let sd = s2 * dl
+                let step2 = ds * ds * G + 2 * ds * sd * GH + sd * sd * H
+                let step = 2 * step2 + (pos ? stepAdd : 0)
+                let d2 = D + (2 * step2 + 4 * (ds * Eg + sd * Eh)) + (pos ? d2Add : 0)
+                let reject = (hadVariance && !pos) || (pos && (step > stepCap || d2 > relCap))
+                let f = (d2 > 0 ? d2.squareRoot() : 0) * invNorm
+                fp[c] = max(fp[c], f)
+                bp[c] = reject ? 1 : bp[c]
+            }
+        }
+    }
+
+    private mutating func precompute(_ i: Int, _ j: Int, _ p: Int) -> PopulationPrecompute {
         var pc = PopulationPrecompute()
         let fb = p * d, mb = p * d * d
         pc.p = p; pc.W = state.totalWeight[p]; pc.w = state.weights[i]
@@ -308,7 +349,7 @@ struct FixedSearch {
         let ha = state.count[a] == 1 ? 0 : state.content[a] - pc.w
         pc.jsdSum = state.jsdSum[fb + j]
         pc.jsdDistance = pc.jsdSum > 0 ? pc.jsdSum.squareRoot() : 0
-        pc.jsdSameBinRemoved = pc.jsdSum - state.jsdTerm[a] + JensenShannon.term(ha / pc.W, state.refContent[a] / pc.W)
+        pc.jsdSameBinRemoved = pc.jsdSum - state.jsdTerm[a] + addTermCache.term(a, ha, pc.W, state.refContent[a])
         if cfg.mode == .chi2 {
             let s2a = state.count[a] == 1 ? 0 : state.sumW2[a] - pc.w * pc.w
             let (c, u) = state.chi2BinTerm(p, j, pc.oldBin, ha, s2a)
@@ -317,6 +358,26 @@ struct FixedSearch {
             pc.usedSameBinRemoved = pc.chi2Used - (state.binUsed(p, j, pc.oldBin) ? 1 : 0) + u
         }
         return pc
+    }
+}
+
+/// JSD terms f(h/W, r/W) of histogram bins (`JensenShannon.term`), kept with the exact content h they were
+/// computed for. Within one search W and r are fixed and a bin's content changes only when an event moves in or
+/// out, so across events most lookups hit and skip the logarithms.
+struct TermCache {
+    private var key: [Double] = []
+    private var value: [Double] = []
+
+    init() {}
+    init(size: Int) { key = .init(repeating: .nan, count: size); value = .init(repeating: 0, count: size) }
+
+    /// The term of bin k at content h (population total W, reference content r).
+    @inline(__always)
+    mutating func term(_ k: Int, _ h: Double, _ W: Double, _ r: Double) -> Double {
+        if key[k] == h { return value[k] }   // NaN (never computed) equals nothing
+        let t = JensenShannon.term(h / W, r / W)
+        key[k] = h; value[k] = t
+        return t
     }
 }
 

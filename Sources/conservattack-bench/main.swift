@@ -1,5 +1,6 @@
 import Foundation
 import ROOTIO
+import Attack
 
 /// `conservattack-bench`: the timing side of `make bench` (bench/run.sh drives it).
 ///
@@ -41,7 +42,17 @@ case "writer":
     do { try StageBenchmarks.writer(python: option("--python", args), runs: runs, threads: threads) } catch { fail("writer: \(error)") }
 
 case "attack":
-    do { try StageBenchmarks.attack() } catch { fail("attack: \(error)") }
+    if let f = option("--features", args).flatMap({ Int($0) }) {
+        // One measurement (for profiling): --features F [--events N]
+        let n = option("--events", args).flatMap { Int($0) } ?? 20_000
+        do {
+            let m = try AttackBenchmark.measure(events: n, features: f)
+            print(String(format: "%d features, %d events: %.4f ms per event and iteration, fooling ratio %.17g", f, n,
+                         m.millisecondsPerEventIteration, m.foolingRatio))
+        } catch { fail("attack: \(error)") }
+    } else {
+        do { try StageBenchmarks.attack() } catch { fail("attack: \(error)") }
+    }
 
 case "model":
     do { try StageBenchmarks.model(python: option("--python", args)) } catch { fail("model: \(error)") }
