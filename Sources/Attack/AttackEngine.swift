@@ -33,6 +33,9 @@ public final class AttackEngine {
     let ks: KolmogorovBound?
     var values: [Double]
     var initiallyCorrect: [Bool] = []
+    /// Whether the candidate search skips candidates that cannot beat the best so far (tests turn it off to
+    /// check that it changes nothing).
+    var searchPruning = true
 
     public init(problem: AttackProblem, classifier: any DifferentiableClassifier,
                 configuration: AttackConfiguration) throws {

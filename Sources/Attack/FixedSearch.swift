@@ -160,7 +160,7 @@ struct FixedSearch {
 
     private var lastBestCost = Double.infinity
     /// Scratch of the correlation pass (per candidate).
-    private var corrF: [Double] = [], corrBad: [Double] = []
+    private var corrF: [Double] = [], corrBad: [Double] = [], corrD2: [Double] = []
     /// JSD terms of target bins across events (see TermCache).
     private var addTermCache = TermCache()
     /// Admissible candidates with their costs (kept only with a KS constraint).
@@ -190,15 +190,14 @@ struct FixedSearch {
         stamp += 1
         for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
         let m = candidates.count
-        if corrF.count < m {
-            corrF = .init(repeating: 0, count: m); corrBad = corrF
-        }
+        if corrF.count < m { corrF = .init(repeating: 0, count: m); corrBad = corrF }
+        if corrD2.count < np * m { corrD2 = .init(repeating: 0, count: np * m) }
         let grid = state.grids[j]
         let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
         let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
         let critical = engine.chi2Critical
         let state = self.state, ks = engine.ks
-        let pruneByCost = ks == nil
+        let pruneByCost = ks == nil && engine.searchPruning, beta2 = beta * beta
         // Local references: no exclusivity checks on the class's arrays inside the loop.
         let content = state.content, refContent = state.refContent, jsdTerm = state.jsdTerm
         let sumW2 = state.sumW2, chi2Term = state.chi2Term
@@ -213,18 +212,21 @@ struct FixedSearch {
         let pre = UnsafeBufferPointer(rebasing: preAll[0..<np])
         corrF.withUnsafeMutableBufferPointer { corrF in
         corrBad.withUnsafeMutableBufferPointer { corrBad in
+        corrD2.withUnsafeMutableBufferPointer { corrD2 in
         memoJSD.withUnsafeMutableBufferPointer { memoJSD in
         memoChi2.withUnsafeMutableBufferPointer { memoChi2 in
         memoUsed.withUnsafeMutableBufferPointer { memoUsed in
         memoStamp.withUnsafeMutableBufferPointer { memoStamp in
         candidates.withUnsafeBufferPointer { candidates in
             Self.correlationPass(candidates, x: x, pre: pre, enforce: enforceCorr,
-                                 maxF: UnsafeMutableBufferPointer(rebasing: corrF[0..<m]),
+                                 maxFSquared: UnsafeMutableBufferPointer(rebasing: corrF[0..<m]),
+                                 d2: UnsafeMutableBufferPointer(rebasing: corrD2[0..<(np * m)]),
                                  bad: UnsafeMutableBufferPointer(rebasing: corrBad[0..<m]))
             for c in 0..<m where corrBad[c] == 0 {
-                // cost = α·maxJ + β·F ≥ β·F (α, maxJ ≥ 0): a candidate that cannot beat the best so far skips its
-                // marginals. Not with a KS bound, which needs every admissible candidate's cost.
-                if pruneByCost && beta * corrF[c] >= bestCost { continue }
+                // cost = α·maxJ + β·F ≥ β·F (α, maxJ ≥ 0): a candidate whose F² bound puts β·F surely above the best
+                // so far (margin far above the rounding of F² vs F) skips its marginals and square roots.
+                // Not with a KS bound, which needs every admissible candidate's cost.
+                if pruneByCost && beta2 * corrF[c] > bestCost * bestCost * (1 + 1e-9) { continue }
                 let v = candidates[c]
                 let delta = v - x
                 if delta == 0 { continue }
@@ -259,11 +261,16 @@ struct FixedSearch {
                     maxJ = max(maxJ, js)
                 }
                 if !ok { continue }
-                let cost = alpha * maxJ + beta * corrF[c]
+                var maxF = 0.0
+                for q in 0..<np {
+                    let d2 = corrD2[q * m + c]
+                    maxF = max(maxF, (d2 > 0 ? d2.squareRoot() : 0) * pre[q].invNorm)
+                }
+                let cost = alpha * maxJ + beta * maxF
                 if ks != nil { ranked.append((cost, v)) }
                 if cost < bestCost { bestCost = cost; best = v }
             }
-        } } } } } } } }
+        } } } } } } } } }
         if let ks, let b = best, !ks.admits(event: i, feature: j, new: b) {
             // The cheapest candidate that also keeps the KS bound (ties: the earlier candidate, as above).
             best = nil; bestCost = .infinity
@@ -276,18 +283,22 @@ struct FixedSearch {
         return best
     }
 
-    /// Per candidate: the largest relative correlation change over the event's populations (`maxF`) and
-    /// whether a correlation bound or a vanishing variance rejects it (`bad` = 1). The closed form of the
+    /// Per candidate c and population q: the squared correlation distance after the move (`d2[q·m + c]`), the
+    /// largest squared relative change over the populations (`maxFSquared`, a bound for pruning), and whether a
+    /// correlation bound or a vanishing variance rejects it (`bad` = 1). The closed form of the
     /// type's documentation, written without branches so that the loop over candidates vectorises (sqrt included when built with
     /// -fno-math-errno, as the Makefile does: glibc's errno contract otherwise keeps a scalar libcall path).
     @inline(__always)
     private static func correlationPass(_ cand: UnsafeBufferPointer<Double>, x: Double,
                                         pre: UnsafeBufferPointer<PopulationPrecompute>, enforce: Bool,
-                                        maxF: UnsafeMutableBufferPointer<Double>, bad: UnsafeMutableBufferPointer<Double>) {
+                                        maxFSquared: UnsafeMutableBufferPointer<Double>, d2 d2Out: UnsafeMutableBufferPointer<Double>,
+                                        bad: UnsafeMutableBufferPointer<Double>) {
         let m = cand.count
-        guard let cp = cand.baseAddress, let fp = maxF.baseAddress, let bp = bad.baseAddress else { return }
+        guard let cp = cand.baseAddress, let fp = maxFSquared.baseAddress, let bp = bad.baseAddress,
+              let dp = d2Out.baseAddress, d2Out.count >= pre.count * m else { return }
         for c in 0..<m { fp[c] = 0; bp[c] = 0 }
-        for pc in pre {
+        for (q, pc) in pre.enumerated() {
+            let out = dp + q * m
             let variance = pc.variance, u = pc.u, wOverW = pc.wOverW, s = pc.s
             let G = pc.G, GH = pc.GH, H = pc.H, Eg = pc.Eg, Eh = pc.Eh, D = pc.D, invNorm = pc.invNorm
             let hadVariance = variance > 0
@@ -295,6 +306,7 @@ struct FixedSearch {
             // (1 − r₀)² − (0 − r₀)² in the distance and 1 in the step.
             let stepAdd = hadVariance ? 0.0 : 1.0, d2Add = hadVariance ? 0.0 : 1 - 2 * pc.refDiag
             let stepCap = enforce ? pc.stepCap2 : .infinity, relCap = enforce ? pc.relCap2 : .infinity
+            let invNorm2 = invNorm * invNorm
             for c in 0..<m {
                 let delta = cp[c] - x
                 let dl = wOverW * delta
@@ -308,8 +320,8 @@ struct FixedSearch {
                 let step = 2 * step2 + (pos ? stepAdd : 0)
                 let d2 = D + (2 * step2 + 4 * (ds * Eg + sd * Eh)) + (pos ? d2Add : 0)
                 let reject = (hadVariance && !pos) || (pos && (step > stepCap || d2 > relCap))
-                let f = (d2 > 0 ? d2.squareRoot() : 0) * invNorm
-                fp[c] = max(fp[c], f)
+                out[c] = d2
+                fp[c] = max(fp[c], (d2 > 0 ? d2 : 0) * invNorm2)
                 bp[c] = reject ? 1 : bp[c]
             }
         }
