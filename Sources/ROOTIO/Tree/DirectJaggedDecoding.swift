@@ -67,6 +67,8 @@ extension BranchReader {
         let h = try BasketHeader(parsing: UnsafeRawBufferPointer(raw), seek: seek, what: what)
         try checkJaggedHeader(h, loc, layout: layout, seek: seek)
         let payload = UnsafeRawBufferPointer(rebasing: raw[h.keyLength..<(h.keyLength + h.compressedLength)])
+        // Block headers checked before the object's memory is allocated.
+        if h.isCompressed { try ROOTDecompressor.validateFraming(payload, uncompressedSize: h.objectLength) }
         let object = try [UInt8](unsafeUninitializedCapacity: h.objectLength) { buffer, n in
             n = 0
             try ROOTDecompressor.decompressIfNeeded(payload, into: UnsafeMutableRawBufferPointer(buffer))
@@ -115,6 +117,7 @@ extension BranchReader {
         let payload = UnsafeRawBufferPointer(rebasing: raw[h.keyLength..<(h.keyLength + h.compressedLength)])
         var object = payload
         if h.isCompressed {
+            try ROOTDecompressor.validateFraming(payload, uncompressedSize: h.objectLength)
             let out = scratch.objectBuffer(h.objectLength)
             try ROOTDecompressor.decompress(payload, into: out)
             object = UnsafeRawBufferPointer(out)
@@ -176,31 +179,34 @@ extension BranchReader {
             Int(Int32(bigEndian: base.loadUnaligned(fromByteOffset: table &+ 4 &* i, as: Int32.self))) &- keyLength
         }
         let v0 = offset(0), first = offset(a)
-        var bad = -1
-        if let slots, slots.count == z - a, let out = slots.baseAddress {
-            // Store while checking; a bad offset stops the loop (the memory is then discarded).
+        // One branch-free pass over every offset (the general path checks them all): each at least the
+        // previous one (the first at least 0), at most `border`, a whole number of items from the first.
+        // Signs and low bits are OR-ed together; only a failure goes back to find the culprit.
+        var signs = v0 | (border &- v0), lowBits = 0
+        for i in 1..<nev {
+            let v = offset(i)
+            signs |= (v &- offset(i &- 1)) | (border &- v)
+            lowBits |= v &- v0
+        }
+        if signs < 0 || lowBits & mask != 0 {
             var previous = 0
             for i in 0..<nev {
                 let v = offset(i)
-                if v < previous || v > border || (v &- v0) & mask != 0 { bad = i; break }
-                previous = v
-                if i >= a && i < z { out[i &- a] = itemStart &+ ((v &- first) &>> shift) }
-            }
-        } else {
-            var previous = 0
-            for i in 0..<nev {
-                let v = offset(i)
-                if v < previous || v > border || (v &- v0) & mask != 0 { bad = i; break }
+                if v < previous || v > border {
+                    throw ROOTError(.malformed, "\(what): entry offset \(v) outside its \(border) data bytes", offset: seek)
+                }
+                if (v &- v0) & mask != 0 {
+                    throw ROOTError(.malformed, "\(what): entry \(i - 1) has \(v - previous) bytes, not a whole number of \(size)-byte items",
+                                    offset: seek)
+                }
                 previous = v
             }
         }
-        if bad >= 0 {
-            let v = offset(bad)
-            if v < 0 || v > border || bad == 0 || v < offset(bad - 1) {
-                throw ROOTError(.malformed, "\(what): entry offset \(v) outside its \(border) data bytes", offset: seek)
+        if let slots {
+            precondition(slots.count == z - a, "walkOffsets: \(slots.count) slots for \(z - a) entries")
+            if let out = slots.baseAddress {
+                for i in a..<z { out[i &- a] = itemStart &+ ((offset(i) &- first) &>> shift) }
             }
-            throw ROOTError(.malformed, "\(what): entry \(bad - 1) has \(v - offset(bad - 1)) bytes, not a whole number of \(size)-byte items",
-                            offset: seek)
         }
         guard (border &- v0) & mask == 0 else {
             throw ROOTError(.malformed, "\(what): entry \(nev - 1) has \(border - offset(nev - 1)) bytes, not a whole number of \(size)-byte items",
