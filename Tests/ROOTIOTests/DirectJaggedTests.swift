@@ -18,6 +18,11 @@ final class DirectJaggedTests: XCTestCase {
                 if FileManager.default.fileExists(atPath: p) { paths.append(p) }
             }
         }
+        // Optionally the reader benchmark's jagged file (bench/run.sh writes it): CONSERVATTACK_BENCH_DATA=bench/data.
+        if let data = ProcessInfo.processInfo.environment["CONSERVATTACK_BENCH_DATA"], !data.isEmpty {
+            let p = URL(fileURLWithPath: data).appendingPathComponent("jagged-zlib1.root").path
+            if FileManager.default.fileExists(atPath: p) { paths.append(p) }
+        }
         return paths
     }
 
@@ -42,7 +47,8 @@ final class DirectJaggedTests: XCTestCase {
                 }.prefix(2)
                 let request = jagged + others
                 let n = tree.entryCount
-                let cuts = [0..<n, 0..<0, min(3, n)..<min(17, n), (n / 3)..<(n - n / 4), (n - 1)..<n, (n / 2)..<(n / 2 + 1)]
+                let cuts = [0..<n, 0..<0, min(3, n)..<min(17, n), (n / 3)..<(n - n / 4), (n - 1)..<n, (n / 2)..<(n / 2 + 1),
+                            (n / 5)..<(2 * n / 5)]
                 for range in cuts where range.lowerBound <= range.upperBound {
                     let general = try BranchReader(tree: tree, threads: 1, directJagged: false).read(request, entries: range)
                     for threads in [1, 2] {
