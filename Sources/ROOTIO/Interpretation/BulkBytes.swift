@@ -108,4 +108,27 @@ enum BulkBytes {
         // The innermost array completes first.
         return built.reversed()
     }
+
+    /// Allocates one `[Int]` per count without initialising it, runs `fill` with their memory (in `counts`
+    /// order) and returns them. `fill` must write every element; if it throws, the arrays are discarded.
+    static func withUninitializedIntArrays(_ counts: [Int],
+                                           fill: ([UnsafeMutableBufferPointer<Int>]) throws -> Void) throws -> [[Int]] {
+        var buffers: [UnsafeMutableBufferPointer<Int>] = []
+        buffers.reserveCapacity(counts.count)
+        var built: [[Int]] = []
+        built.reserveCapacity(counts.count)
+        func level(_ i: Int) throws {
+            guard i < counts.count else { return try fill(buffers) }
+            let n = counts[i]
+            built.append(try [Int](unsafeUninitializedCapacity: n) { buffer, initialised in
+                initialised = 0
+                buffers.append(buffer)
+                try level(i + 1)
+                initialised = n
+            })
+        }
+        try level(0)
+        // The innermost array completes first.
+        return built.reversed()
+    }
 }

@@ -8,7 +8,7 @@
 /// | +14 ..< +18         | fLast: key length + data bytes (entry offsets follow the data)  |
 /// | +18                 | flag                                                           |
 /// | fKeylen ..< fNbytes | payload: compressed object, or the object itself when fNbytes - fKeylen == fObjlen |
-struct BasketHeader {
+struct BasketHeader: Equatable {
     let keyLength: Int
     /// Bytes of the uncompressed object (data, then entry offsets when present).
     let objectLength: Int

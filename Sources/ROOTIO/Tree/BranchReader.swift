@@ -13,8 +13,9 @@ struct BasketLocation {
 
 /// Reads branches into columns: plans the baskets that overlap the request and reads and decodes them
 /// concurrently (each basket on its own). Plain flat/fixed branches are decoded straight into their final
-/// column (see DirectBasketDecoding.swift); other branches go through typed pieces that are joined and
-/// trimmed to the entry range.
+/// column (see DirectBasketDecoding.swift), plain jagged ones into their final content and offsets (see
+/// DirectJaggedDecoding.swift); other branches go through typed pieces that are joined and trimmed to the
+/// entry range.
 ///
 /// On-disk basket (`fBasketSeek[i]`, `fBasketBytes[i]` bytes):
 /// | TKey header (fKeylen bytes, ending with the TBasket fields below) | compressed payload |
@@ -22,6 +23,8 @@ struct BasketLocation {
 struct BranchReader {
     let tree: TTree
     let threads: Int
+    /// Whether plain jagged branches may take the direct path (false: the general path, as tests compare).
+    var directJagged = true
 
     var file: ROOTFile { tree.file }
 
@@ -127,86 +130,181 @@ struct BranchReader {
         return offsets
     }
 
+    /// How one branch of a request is decoded.
+    private enum Route {
+        /// Per-basket typed pieces, joined and trimmed (`decodePiece`, `assemble`).
+        case general
+        /// Straight into the final column (DirectBasketDecoding.swift); the index of its content array.
+        case direct(DirectLayout, slot: Int)
+        /// Jagged, straight into the final content and offsets (DirectJaggedDecoding.swift); the index of
+        /// its content array and of its offsets array.
+        case jagged(JaggedLayout, slot: Int, offsets: Int)
+    }
+
     /// Reads `branches` for `range`; columns in the same order. Only baskets overlapping `range` are read;
     /// every basket of every branch is one job, and `threads` workers take jobs as they finish the last.
+    /// Jagged fast-path branches first go through a plan (`planJagged`: item counts, cut baskets decoded).
     func read(_ branches: [BranchModel], entries range: Range<Int>) throws -> [Column] {
-        struct Job { let branch: Int; let location: BasketLocation }
-        var jobs: [Job] = []
         var interpretations: [Interpretation] = []
-        var direct: [DirectLayout?] = []
-        var directSlot = [Int](repeating: -1, count: branches.count)
+        var locations: [[BasketLocation]] = []
+        var routes: [Route] = []
         var specs: [(dtype: DType, count: Int)] = []
-        for (i, b) in branches.enumerated() {
+        for b in branches {
             let interp = tree.interpretation(of: b)
             guard interp.codec != nil else {
                 throw ROOTError(.unsupported, "cannot read as numbers: \(interp.summary)", file: file.path, object: "branch \(b.path)")
             }
             interpretations.append(interp)
-            let locations = try baskets(of: b).filter { $0.entries.overlaps(range) }
-            let layout = DirectLayout(interp)
-            direct.append(layout)
-            if let layout {
-                try checkCoverage(locations, range: range, branch: b)
+            let locs = try baskets(of: b).filter { $0.entries.overlaps(range) }
+            locations.append(locs)
+            if let layout = DirectLayout(interp) {
+                try checkCoverage(locs, range: range, branch: b)
                 let (n, overflow) = range.count.multipliedReportingOverflow(by: layout.width)
                 guard !overflow, n <= file.limits.maxObjectBytes else {
                     throw ROOTError(.limit, "\(range.count) entries of width \(layout.width) exceed the limit",
                                     file: file.path, object: "branch \(b.path)")
                 }
-                directSlot[i] = specs.count
+                routes.append(.direct(layout, slot: specs.count))
                 specs.append((layout.dtype, n))
+            } else if directJagged, let layout = JaggedLayout(interp),
+                      locs.allSatisfy({ if case .disk = $0.source { return true } else { return false } }) {
+                try checkCoverage(locs, range: range, branch: b)
+                routes.append(.jagged(layout, slot: -1, offsets: -1))
+            } else {
+                routes.append(.general)
             }
-            for loc in locations { jobs.append(Job(branch: i, location: loc)) }
         }
-        var pieces = [Result<BasketDecoder.Piece, Error>?](repeating: nil, count: jobs.count)
-        var failures = [Error?](repeating: nil, count: jobs.count)
-        let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, jobs.count))
+        let (plans, itemStarts) = try planJaggedBranches(branches, locations, &routes, &specs, range: range)
+
+        struct Job { let branch: Int; let basket: Int }
+        var jobs: [Job] = []
+        var offsetCounts: [Int] = []
+        for (i, route) in routes.enumerated() {
+            if case .jagged(let layout, let slot, _) = route {
+                routes[i] = .jagged(layout, slot: slot, offsets: offsetCounts.count)
+                offsetCounts.append(range.count + 1)
+            }
+            for k in locations[i].indices { jobs.append(Job(branch: i, basket: k)) }
+        }
+        var pieces = [BasketDecoder.Piece?](repeating: nil, count: jobs.count)
+        var fallbacks = Set<Int>()
+        var offsetArrays: [[Int]] = []
         let arrays = try BulkBytes.withUninitializedArrays(specs) { columns in
-            pieces.withUnsafeMutableBufferPointer { pieceBuffer in
-                failures.withUnsafeMutableBufferPointer { failureBuffer in
-                    let pieceOut = pieceBuffer, failureOut = failureBuffer
-                    let counter = JobCounter(jobs.count)
-                    let work = { (_: Int) in
-                        let scratch = Scratch()
-                        while let j = counter.take() {
-                            let job = jobs[j]
-                            let b = branches[job.branch]
-                            do {
-                                if let layout = direct[job.branch] {
-                                    try decodeDirect(b, job.location, layout: layout, range: range,
-                                                     into: columns[directSlot[job.branch]], scratch: scratch)
-                                } else {
-                                    pieceOut[j] = .success(try decodePiece(b, job.location, interpretations[job.branch]))
-                                }
-                            } catch {
-                                failureOut[j] = ROOTError.wrap(error, file: file.path, object: "branch \(b.path)", offset: nil)
-                            }
+            offsetArrays = try BulkBytes.withUninitializedIntArrays(offsetCounts) { offsets in
+                for (i, route) in routes.enumerated() {
+                    if case .jagged(_, _, let o) = route { offsets[o][range.count] = itemStarts[i].last ?? 0 }
+                }
+                let failures = pieces.withUnsafeMutableBufferPointer { pieceBuffer in
+                    let pieceOut = pieceBuffer
+                    return runJobs(jobs.count) { j, scratch in
+                        let job = jobs[j]
+                        let b = branches[job.branch], loc = locations[job.branch][job.basket]
+                        switch routes[job.branch] {
+                        case .direct(let layout, let slot):
+                            try decodeDirect(b, loc, layout: layout, range: range, into: columns[slot], scratch: scratch)
+                        case .jagged(let layout, let slot, let o):
+                            try decodeJagged(b, loc, plan: plans[job.branch][job.basket]!, itemStart: itemStarts[job.branch][job.basket],
+                                             layout: layout, range: range, content: columns[slot], offsets: offsets[o], scratch: scratch)
+                        case .general:
+                            pieceOut[j] = try decodePiece(b, loc, interpretations[job.branch])
                         }
                     }
-                    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+                }
+                for (j, f) in failures.enumerated() where f is DirectFallback { fallbacks.insert(jobs[j].branch) }
+                for (j, f) in failures.enumerated() {
+                    guard let f, !fallbacks.contains(jobs[j].branch) else { continue }
+                    throw ROOTError.wrap(f, file: file.path, object: "branch \(branches[jobs[j].branch].path)", offset: nil)
                 }
             }
-            if let first = failures.first(where: { $0 != nil }) { throw first! }
         }
+        // Branches a basket sent back to the general path: read again, all together.
+        let retried = fallbacks.sorted()
+        let again = retried.isEmpty ? [] : try BranchReader(tree: tree, threads: threads, directJagged: false)
+            .read(retried.map { branches[$0] }, entries: range)
         var columns: [Column] = []
         for (i, b) in branches.enumerated() {
-            if direct[i] != nil {
-                let content = arrays[directSlot[i]]
-                switch interpretations[i] {
-                case .fixed(_, let shape): columns.append(Column(content, layout: .fixed(shape: shape)))
-                default: columns.append(Column(content))
-                }
-                continue
+            if let k = retried.firstIndex(of: i) { columns.append(again[k]); continue }
+            switch (routes[i], interpretations[i]) {
+            case (.direct(_, let slot), .fixed(_, let shape)): columns.append(Column(arrays[slot], layout: .fixed(shape: shape)))
+            case (.direct(_, let slot), _): columns.append(Column(arrays[slot]))
+            case (.jagged(_, let slot, let o), _): columns.append(Column(jagged: arrays[slot], offsets: offsetArrays[o]))
+            case (.general, _):
+                let parts = jobs.indices.filter { jobs[$0].branch == i }.map { pieces[$0]! }
+                columns.append(try assemble(parts, from: locations[i].first?.entries.lowerBound ?? range.lowerBound, range: range,
+                                            interpretation: interpretations[i], branch: b))
             }
-            var parts: [BasketDecoder.Piece] = []
-            var first: Int? = nil
-            for (j, job) in jobs.enumerated() where job.branch == i {
-                if first == nil { first = job.location.entries.lowerBound }
-                parts.append(try pieces[j]!.get())
-            }
-            columns.append(try assemble(parts, from: first ?? range.lowerBound, range: range,
-                                        interpretation: interpretations[i], branch: b))
         }
         return columns
+    }
+
+    /// The plan of every jagged fast-path branch (one job per basket): per branch and basket, the plan and
+    /// the index of the basket's first item in the content (one more at the end: the total). Branches a
+    /// basket sends back become general; the others get their content array in `specs`.
+    private func planJaggedBranches(_ branches: [BranchModel], _ locations: [[BasketLocation]], _ routes: inout [Route],
+                                    _ specs: inout [(dtype: DType, count: Int)],
+                                    range: Range<Int>) throws -> ([[JaggedBasketPlan?]], [[Int]]) {
+        struct Job { let branch: Int; let basket: Int; let layout: JaggedLayout }
+        var jobs: [Job] = []
+        for (i, route) in routes.enumerated() {
+            if case .jagged(let layout, _, _) = route {
+                for k in locations[i].indices { jobs.append(Job(branch: i, basket: k, layout: layout)) }
+            }
+        }
+        var flat = [JaggedBasketPlan?](repeating: nil, count: jobs.count)
+        let failures = flat.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            return runJobs(jobs.count) { j, scratch in
+                let job = jobs[j]
+                out[j] = try planJagged(branches[job.branch], locations[job.branch][job.basket], layout: job.layout,
+                                        range: range, scratch: scratch)
+            }
+        }
+        for (j, f) in failures.enumerated() where f is DirectFallback { routes[jobs[j].branch] = .general }
+        for (j, f) in failures.enumerated() {
+            guard let f, case .jagged = routes[jobs[j].branch] else { continue }
+            throw ROOTError.wrap(f, file: file.path, object: "branch \(branches[jobs[j].branch].path)", offset: nil)
+        }
+        var plans = locations.map { [JaggedBasketPlan?](repeating: nil, count: $0.count) }
+        var starts = locations.map { _ in [Int]() }
+        for (j, job) in jobs.enumerated() { plans[job.branch][job.basket] = flat[j] }
+        for (i, route) in routes.enumerated() {
+            guard case .jagged(let layout, _, let o) = route else { continue }
+            var total = 0
+            starts[i] = [0]
+            for p in plans[i] {
+                let (t, overflow) = total.addingReportingOverflow(p!.items)
+                guard !overflow, t <= file.limits.maxObjectBytes else {
+                    throw ROOTError(.limit, "more than \(file.limits.maxObjectBytes) items in \(range)", file: file.path,
+                                    object: "branch \(branches[i].path)")
+                }
+                total = t
+                starts[i].append(total)
+            }
+            routes[i] = .jagged(layout, slot: specs.count, offsets: o)
+            specs.append((layout.dtype, total))
+        }
+        return (plans, starts)
+    }
+
+    /// Runs jobs `0..<count` on up to `threads` workers (0: one per core), each worker with its own scratch
+    /// buffers; returns each job's error, nil for those that succeeded.
+    func runJobs(_ count: Int, _ body: (Int, Scratch) throws -> Void) -> [Error?] {
+        var failures = [Error?](repeating: nil, count: count)
+        let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
+        withoutActuallyEscaping(body) { body in
+            failures.withUnsafeMutableBufferPointer { buffer in
+                let out = buffer
+                let counter = JobCounter(count)
+                let work = { (_: Int) in
+                    let scratch = Scratch()
+                    while let j = counter.take() {
+                        do { try body(j, scratch) } catch { out[j] = error }
+                    }
+                }
+                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            }
+        }
+        return failures
     }
 
     /// The general path for one basket: payload, regenerated offsets if needed, typed piece.
