@@ -33,9 +33,8 @@ public final class AttackEngine {
     let ks: KolmogorovBound?
     var values: [Double]
     var initiallyCorrect: [Bool] = []
-    /// Whether the candidate search skips candidates that cannot beat the best so far (tests turn it off to
-    /// check that it changes nothing).
-    var searchPruning = true
+    /// Candidates per SIMD step of the correlation pass (4; 1 = scalar only), for tests.
+    var correlationVectorWidth = 4
 
     public init(problem: AttackProblem, classifier: any DifferentiableClassifier,
                 configuration: AttackConfiguration) throws {

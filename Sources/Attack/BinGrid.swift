@@ -22,15 +22,20 @@ public struct BinGrid: Sendable, Equatable, Codable {
     /// Width of a bin (0 for a constant feature).
     public var width: Double { (upper - lower) / Double(count) }
 
-    /// The bin of `x` (clamped to 0..<count).
+    /// The bin of `x` (clamped to 0..<count; NaN in bin 0). Written with selects, not branches: the search
+    /// bins every admissible candidate, and a branchy version was a tenth of its time.
     @inlinable
     public func bin(_ x: Double) -> Int {
         let g = (x - lower) * inverseWidth
-        var b = g >= 0 ? (g < Double(count) ? Int(g) : count - 1) : 0
+        let nonNegative = g >= 0 ? g : 0                       // NaN too
+        let clamped = nonNegative < Double(count) ? nonNegative : Double(count - 1)
+        let b0 = Int(clamped)
         // Agree exactly with the edges (rounding of the multiplication can be off by one at an edge).
-        if b + 1 < count && x >= edges[b + 1] { b += 1 }
-        else if b > 0 && x < edges[b] { b -= 1 }
-        return b
+        // b0 + 1 ≤ count: edges[b0 + 1] exists (count + 1 edges).
+        let up = (b0 + 1 < count ? 1 : 0) & (x >= edges[b0 + 1] ? 1 : 0)
+        let b1 = b0 + up
+        let down = (b1 > 0 ? 1 : 0) & (x < edges[b1] ? 1 : 0)
+        return b1 - down
     }
 
 }

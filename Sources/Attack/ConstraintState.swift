@@ -22,28 +22,30 @@ final class ConstraintState {
     let relativeSystematic: [Double]
 
     // Nominal (reference) histograms.
-    var refContent: [Double], refSumW2: [Double], refCount: [Int32]
+    // (StateBuffer: mutable through `let`, so reads and writes skip the dynamic exclusivity checks.)
+    let refContent: StateBuffer<Double>, refSumW2: StateBuffer<Double>, refCount: StateBuffer<Int32>
     // Current histograms.
-    var content: [Double], sumW2: [Double], count: [Int32]
-    var jsdTerm: [Double], jsdSum: [Double]
-    var chi2Term: [Double], chi2Sum: [Double], chi2Used: [Int]
+    let content: StateBuffer<Double>, sumW2: StateBuffer<Double>, count: StateBuffer<Int32>
+    let jsdTerm: StateBuffer<Double>, jsdSum: StateBuffer<Double>
+    let chi2Term: StateBuffer<Double>, chi2Sum: StateBuffer<Double>, chi2Used: StateBuffer<Int>
     /// Current bin of each (event, feature).
-    var binOf: [Int32]
+    let binOf: StateBuffer<Int32>
 
     // Moments and correlations.
-    var sum: [Double], sumProd: [Double]
-    var mean: [Double], variance: [Double], invSd: [Double], cov: [Double], corr: [Double]
-    var refCorr: [Double]
-    var refNorm: [Double]
+    let sum: StateBuffer<Double>, sumProd: StateBuffer<Double>
+    let mean: StateBuffer<Double>, variance: StateBuffer<Double>, invSd: StateBuffer<Double>
+    let cov: StateBuffer<Double>, corr: StateBuffer<Double>
+    let refCorr: StateBuffer<Double>
+    let refNorm: StateBuffer<Double>
     /// Σ_{k,l} (corr − refCorr)² per population.
-    var corrDiff2: [Double]
+    let corrDiff2: StateBuffer<Double>
     /// Per (population, feature): whether the feature takes one single value on the population's nominal events
     /// (zero variance: its correlations are undefined, and it must stay constant there; see docs/attack.md),
     /// and that value (NaN otherwise).
     let nominallyConstant: [Bool]
     let constantValue: [Double]
     /// Per (population, feature) of a nominally constant feature: events whose current value differs from it.
-    var offConstant: [Int]
+    let offConstant: StateBuffer<Int>
 
     init(nominal: FeatureMatrixView, weights: [Double], populations: [[Bool]], bins: Int,
          relativeSystematic: [Double], lower: [Double], upper: [Double]) {
@@ -81,19 +83,20 @@ final class ConstraintState {
             sh[k] = lo[k]   // exact shift: every co-moment of the feature is exactly 0 while it stays constant
         }
         nominallyConstant = constant; constantValue = cvalue
-        offConstant = .init(repeating: 0, count: populations.count * d)
+        offConstant = StateBuffer(repeating: 0, count: populations.count * d)
         totalWeight = tw; shift = sh
         let hsz = populations.count * d * bins, fsz = populations.count * d, msz = populations.count * d * d
-        refContent = .init(repeating: 0, count: hsz); refSumW2 = refContent; refCount = .init(repeating: 0, count: hsz)
-        content = refContent; sumW2 = refContent; count = refCount
-        jsdTerm = refContent; chi2Term = refContent
-        jsdSum = .init(repeating: 0, count: fsz); chi2Sum = jsdSum; chi2Used = .init(repeating: 0, count: fsz)
-        binOf = .init(repeating: 0, count: n * d)
-        sum = jsdSum; mean = jsdSum; variance = jsdSum; invSd = jsdSum
-        sumProd = .init(repeating: 0, count: msz); cov = sumProd; corr = sumProd; refCorr = sumProd
-        refNorm = .init(repeating: 0, count: populations.count); corrDiff2 = refNorm
+        func zeros(_ k: Int) -> StateBuffer<Double> { StateBuffer(repeating: 0, count: k) }
+        refContent = zeros(hsz); refSumW2 = zeros(hsz); refCount = StateBuffer(repeating: 0, count: hsz)
+        content = zeros(hsz); sumW2 = zeros(hsz); count = StateBuffer(repeating: 0, count: hsz)
+        jsdTerm = zeros(hsz); chi2Term = zeros(hsz)
+        jsdSum = zeros(fsz); chi2Sum = zeros(fsz); chi2Used = StateBuffer(repeating: 0, count: fsz)
+        binOf = StateBuffer(repeating: 0, count: n * d)
+        sum = zeros(fsz); mean = zeros(fsz); variance = zeros(fsz); invSd = zeros(fsz)
+        sumProd = zeros(msz); cov = zeros(msz); corr = zeros(msz); refCorr = zeros(msz)
+        refNorm = zeros(populations.count); corrDiff2 = zeros(populations.count)
         rebuild(nominal)
-        refContent = content; refSumW2 = sumW2; refCount = count; refCorr = corr
+        refContent.assign(content); refSumW2.assign(sumW2); refCount.assign(count); refCorr.assign(corr)
         for p in 0..<populationCount {
             var s = 0.0
             for k in 0..<(d * d) { s += corr[p * d * d + k] * corr[p * d * d + k] }
@@ -103,15 +106,13 @@ final class ConstraintState {
     }
 
     /// Replaces the nominal histograms of every population by float32-binned ones (reference quirk mode).
-    func setReferenceHistograms(_ h: [Double]) { refContent = h; rebuild(nil) }
+    func setReferenceHistograms(_ h: [Double]) { refContent.assign(h); rebuild(nil) }
 
     /// Recomputes every histogram, term and moment from `values` (nil: keep histograms, recompute terms only).
     func rebuild(_ values: FeatureMatrixView?) {
         if let x = values {
-            for k in content.indices { content[k] = 0; sumW2[k] = 0; count[k] = 0 }
-            for k in sum.indices { sum[k] = 0 }
-            for k in sumProd.indices { sumProd[k] = 0 }
-            for k in offConstant.indices { offConstant[k] = 0 }
+            content.fill(0); sumW2.fill(0); count.fill(0)
+            sum.fill(0); sumProd.fill(0); offConstant.fill(0)
             var a = [Double](repeating: 0, count: d)
             for i in 0..<n {
                 let w = weights[i]
@@ -179,7 +180,6 @@ final class ConstraintState {
         let W = totalWeight[p], base = (p * d + j) * bins
         refreshBin(p, j, b1, W: W, base: base)
         if b2 != b1 { refreshBin(p, j, b2, W: W, base: base) }
-        // Local references: one exclusivity check per array, not one per bin.
         let jt = jsdTerm, ct = chi2Term, s2 = sumW2, r2 = refSumW2, rc = refContent
         let rel = relativeSystematic[j]
         var js = 0.0, cs = 0.0, used = 0
@@ -245,38 +245,32 @@ final class ConstraintState {
             let aOld = old - shift[fb + j], aNew = new - shift[fb + j]
             sum[fb + j] += w * delta
             let shift = self.shift, d = self.d
-            // Raw buffers inside the O(d) loops: one exclusivity check per array, not one per element.
-            sumProd.withUnsafeMutableBufferPointer { sp in
-                sp[mb + j * d + j] += w * (aNew * aNew - aOld * aOld)
-                for k in 0..<d where k != j {
-                    let v = sp[mb + j * d + k] + w * delta * (row[k] - shift[fb + k])
-                    sp[mb + j * d + k] = v; sp[mb + k * d + j] = v
-                }
+            let sp = sumProd
+            sp[mb + j * d + j] += w * (aNew * aNew - aOld * aOld)
+            for k in 0..<d where k != j {
+                let v = sp[mb + j * d + k] + w * delta * (row[k] - shift[fb + k])
+                sp[mb + j * d + k] = v; sp[mb + k * d + j] = v
             }
             let W = totalWeight[p]
             guard W != 0 else { continue }
             let m = sum[fb + j] / W
             mean[fb + j] = m
-            let meanNow = mean, sumProdNow = sumProd
-            cov.withUnsafeMutableBufferPointer { cv in
-                for k in 0..<d {
-                    let c = sumProdNow[mb + j * d + k] / W - m * meanNow[fb + k]
-                    cv[mb + j * d + k] = c; cv[mb + k * d + j] = c
-                }
+            let meanNow = mean, cv = cov
+            for k in 0..<d {
+                let c = sp[mb + j * d + k] / W - m * meanNow[fb + k]
+                cv[mb + j * d + k] = c; cv[mb + k * d + j] = c
             }
             let v = keepsConstant(p, j) ? 0 : cov[mb + j * d + j]
             variance[fb + j] = v
             let s = v > 0 ? 1 / v.squareRoot() : 0
             invSd[fb + j] = s
-            let invSdNow = invSd, covNow = cov, refCorrNow = refCorr
+            let invSdNow = invSd, refCorrNow = refCorr, cr = corr
             var change = 0.0
-            corr.withUnsafeMutableBufferPointer { cr in
-                for k in 0..<d where k != j {
-                    let rOld = cr[mb + j * d + k], r0 = refCorrNow[mb + j * d + k]
-                    let rNew = covNow[mb + j * d + k] * s * invSdNow[fb + k]
-                    cr[mb + j * d + k] = rNew; cr[mb + k * d + j] = rNew
-                    change += (rNew - r0) * (rNew - r0) - (rOld - r0) * (rOld - r0)
-                }
+            for k in 0..<d where k != j {
+                let rOld = cr[mb + j * d + k], r0 = refCorrNow[mb + j * d + k]
+                let rNew = cv[mb + j * d + k] * s * invSdNow[fb + k]
+                cr[mb + j * d + k] = rNew; cr[mb + k * d + j] = rNew
+                change += (rNew - r0) * (rNew - r0) - (rOld - r0) * (rOld - r0)
             }
             let rjj: Double = v > 0 ? 1 : 0
             let e0 = corr[mb + j * d + j] - refCorr[mb + j * d + j], e1 = rjj - refCorr[mb + j * d + j]

@@ -3,8 +3,8 @@
 /// Features are visited in order; each feature's candidates move the event in the direction of its loss
 /// gradient and are all evaluated in one pass against the state the previous feature's change left, so every
 /// applied change keeps every global bound (hard constraints). For each population holding the event a
-/// candidate costs O(1): the JSD and chi2 sums change in two bins (the target-bin terms are memoised per
-/// feature), and the change of the correlation row is a closed form in the change δ over sums precomputed
+/// candidate costs O(1): the JSD and chi2 sums change in two bins (the target-bin terms are computed once
+/// per target bin), and the change of the correlation row is a closed form in the change δ over sums precomputed
 /// once per feature in O(d):
 ///   r'_k − r_k = (s' − s)·g_k + s'·δ·h_k,  g_k = cov_jk/σ_k, h_k = (a_k − μ_k)/σ_k, s = 1/σ_j,
 ///   σ_j'² = σ_j² + δ·(2u_j + Δ − δ), δ = wΔ/W.
@@ -21,8 +21,8 @@ struct FixedSearch {
     let jsdCap: Double
     private var candidates: [Double] = []
     private var pre: [PopulationPrecompute] = []
-    private var memoJSD: [Double], memoChi2: [Double], memoUsed: [Int], memoStamp: [Int]
-    private var stamp = 0
+    /// Marginal part of the cost per target bin (see bestCandidate).
+    private var binTable: [Double]
     /// Whether nominally constant features are pinned (the modes whose correlation bound is hard).
     var pinsConstants: Bool { cfg.mode == .jsd || cfg.mode == .chi2 }
     /// Called after every applied change (event, feature); tests check every bound at every accepted move.
@@ -49,8 +49,7 @@ struct FixedSearch {
         d = engine.d; bins = cfg.bins
         jsdCap = min(cfg.maxStepJSD, cfg.constraintJSD)
         let maxPops = state.populationCount
-        memoJSD = .init(repeating: 0, count: maxPops * bins); memoChi2 = memoJSD
-        memoUsed = .init(repeating: 0, count: maxPops * bins); memoStamp = .init(repeating: -1, count: maxPops * bins)
+        binTable = .init(repeating: 0, count: bins)
         pre = .init(repeating: PopulationPrecompute(), count: maxPops)
         addTermCache = TermCache(size: maxPops * d * bins)
     }
@@ -109,9 +108,13 @@ struct FixedSearch {
         guard reach > 0 else { return }
         if let count = cfg.candidates {
             guard reach >= cfg.minChange else { return }
-            for _ in 0..<count {
-                let delta = rng.uniform(cfg.minChange, reach)
-                candidates.append(min(hi, max(lo, x + dir * delta)))
+            let minChange = cfg.minChange
+            candidates.append(contentsOf: repeatElement(0, count: count))
+            candidates.withUnsafeMutableBufferPointer { out in
+                for k in 0..<count {
+                    let delta = rng.uniform(minChange, reach)
+                    out[k] = min(hi, max(lo, x + dir * delta))
+                }
             }
         } else {
             var mc = cfg.minChange, st = cfg.step
@@ -160,7 +163,9 @@ struct FixedSearch {
 
     private var lastBestCost = Double.infinity
     /// Scratch of the correlation pass (per candidate).
-    private var corrF: [Double] = [], corrBad: [Double] = [], corrD2: [Double] = []
+    private var corrF: [Double] = [], corrBad: [Double] = []
+    /// Indices of the candidates the correlation pass admits, and their bins.
+    private var admissible: [Int32] = [], admissibleBin: [Int32] = []
     /// JSD terms of target bins across events (see TermCache).
     private var addTermCache = TermCache()
     /// Admissible candidates with their costs (kept only with a KS constraint).
@@ -179,26 +184,28 @@ struct FixedSearch {
         return (js, rel)
     }
 
-    /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any.
-    /// Two passes: the correlation rows of all candidates (branch-free, vectorised), then the marginals
-    /// (bins, memoised JSD/chi2 terms) and the cost. Every value is computed as in a single candidate loop.
+    /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any (ties: the
+    /// earlier candidate). Three passes, each without data-dependent branches in its loop: the correlation rows
+    /// of all candidates (SIMD, CorrelationPass.swift); the marginal part per target bin — the largest JS distance
+    /// over the event's populations, or +∞ where a JSD or chi2 bound rejects the bin — for every bin between the
+    /// lowest and highest the admissible candidates reach; then each candidate's cost from its bin's entry.
     private mutating func bestCandidate(_ i: Int, _ j: Int) -> Double? {
         let popRange = state.popStart[i] ..< state.popStart[i + 1]
         let np = popRange.count
         let x = engine.values[i * d + j]
         let pinned = pinsConstants ? state.pinnedValue(event: i, feature: j) : nil
-        stamp += 1
         for (q, p) in state.popList[popRange].enumerated() { pre[q] = precompute(i, j, p) }
         let m = candidates.count
-        if corrF.count < m { corrF = .init(repeating: 0, count: m); corrBad = corrF }
-        if corrD2.count < np * m { corrD2 = .init(repeating: 0, count: np * m) }
+        if corrF.count < m {
+            corrF = .init(repeating: 0, count: m); corrBad = corrF
+            admissible = .init(repeating: 0, count: m); admissibleBin = admissible
+        }
         let grid = state.grids[j]
         let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
-        let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta, bins = self.bins, stamp = self.stamp
+        let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta
         let critical = engine.chi2Critical
         let state = self.state, ks = engine.ks
-        let pruneByCost = ks == nil && engine.searchPruning, beta2 = beta * beta
-        // Local references: no exclusivity checks on the class's arrays inside the loop.
+        let vectorWidth = engine.correlationVectorWidth
         let content = state.content, refContent = state.refContent, jsdTerm = state.jsdTerm
         let sumW2 = state.sumW2, chi2Term = state.chi2Term
         var bestCost = Double.infinity, best: Double? = nil
@@ -212,65 +219,62 @@ struct FixedSearch {
         let pre = UnsafeBufferPointer(rebasing: preAll[0..<np])
         corrF.withUnsafeMutableBufferPointer { corrF in
         corrBad.withUnsafeMutableBufferPointer { corrBad in
-        corrD2.withUnsafeMutableBufferPointer { corrD2 in
-        memoJSD.withUnsafeMutableBufferPointer { memoJSD in
-        memoChi2.withUnsafeMutableBufferPointer { memoChi2 in
-        memoUsed.withUnsafeMutableBufferPointer { memoUsed in
-        memoStamp.withUnsafeMutableBufferPointer { memoStamp in
+        admissible.withUnsafeMutableBufferPointer { admissible in
+        admissibleBin.withUnsafeMutableBufferPointer { admissibleBin in
+        binTable.withUnsafeMutableBufferPointer { table in
         candidates.withUnsafeBufferPointer { candidates in
             Self.correlationPass(candidates, x: x, pre: pre, enforce: enforceCorr,
-                                 maxFSquared: UnsafeMutableBufferPointer(rebasing: corrF[0..<m]),
-                                 d2: UnsafeMutableBufferPointer(rebasing: corrD2[0..<(np * m)]),
-                                 bad: UnsafeMutableBufferPointer(rebasing: corrBad[0..<m]))
-            for c in 0..<m where corrBad[c] == 0 {
-                // cost = α·maxJ + β·F ≥ β·F (α, maxJ ≥ 0): a candidate whose F² bound puts β·F surely above the best
-                // so far (margin far above the rounding of F² vs F) skips its marginals and square roots.
-                // Not with a KS bound, which needs every admissible candidate's cost.
-                if pruneByCost && beta2 * corrF[c] > bestCost * bestCost * (1 + 1e-9) { continue }
-                let v = candidates[c]
-                let delta = v - x
-                if delta == 0 { continue }
-                if let p = pinned, v != p { continue }
-                let b = grid.bin(v)
+                                 maxF: UnsafeMutableBufferPointer(rebasing: corrF[0..<m]),
+                                 bad: UnsafeMutableBufferPointer(rebasing: corrBad[0..<m]), vectorWidth: vectorWidth)
+            // The candidates the correlation bounds admit, compacted without branches (the pattern of
+            // rejections is irregular: a branch per candidate would often be mispredicted), with their bins.
+            var n = 0
+            for c in 0..<m {
+                admissible[n] = Int32(truncatingIfNeeded: c)
+                n &+= 1 &- Int(corrBad[c])   // bad is exactly 0 or 1
+            }
+            guard n > 0 else { return }
+            var bLo = Int.max, bHi = Int.min
+            for a in 0..<n {
+                let b = grid.bin(candidates[Int(admissible[a])])
+                admissibleBin[a] = Int32(truncatingIfNeeded: b)
+                bLo = min(bLo, b); bHi = max(bHi, b)
+            }
+            // Marginals per target bin: JS distance (and chi2) after the move, in every population holding the event.
+            for b in bLo...bHi {
                 var maxJ = 0.0, ok = true
                 for q in 0..<np {
-                    // Marginal: JSD (and chi2) after the move; target-bin values memoised per feature.
-                    var js = pre[q].jsdDistance
-                    if b != pre[q].oldBin {
-                        let mi = q * bins + b
-                        if memoStamp[mi] != stamp {
-                            let pc = pre[q], k = pc.base + b
-                            let hb = content[k] + pc.w
-                            let js2 = pc.jsdSameBinRemoved - jsdTerm[k] + cache.term(k, hb, pc.W, refContent[k])
-                            memoJSD[mi] = js2 > 0 ? js2.squareRoot() : 0
-                            if isChi2 {
-                                let (c2, u) = state.chi2BinTerm(pc.p, j, b, hb, sumW2[k] + pc.w * pc.w)
-                                memoChi2[mi] = pc.chi2SameBinRemoved - chi2Term[k] + c2
-                                memoUsed[mi] = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u
-                            }
-                            memoStamp[mi] = stamp
-                        }
-                        js = memoJSD[mi]
+                    let pc = pre[q]
+                    var js = pc.jsdDistance
+                    if b != pc.oldBin {
+                        let k = pc.base + b
+                        let hb = content[k] + pc.w
+                        let js2 = pc.jsdSameBinRemoved - jsdTerm[k] + cache.term(k, hb, pc.W, refContent[k])
+                        js = js2 > 0 ? js2.squareRoot() : 0
                         if isChi2 {
-                            let ndf = memoUsed[mi] - 1
-                            if ndf >= 0 && memoChi2[mi] > critical[ndf] { ok = false; break }
+                            let (c2, u) = state.chi2BinTerm(pc.p, j, b, hb, sumW2[k] + pc.w * pc.w)
+                            let chi2 = pc.chi2SameBinRemoved - chi2Term[k] + c2
+                            let ndf = pc.usedSameBinRemoved - (state.binUsed(pc.p, j, b) ? 1 : 0) + u - 1
+                            if ndf >= 0 && chi2 > critical[ndf] { ok = false }
                         }
                     }
-                    if pre[q].zeroTotal { js = 0 }
-                    if isJSD && js > jsdCap { ok = false; break }
+                    if pc.zeroTotal { js = 0 }
+                    if isJSD && js > jsdCap { ok = false }
                     maxJ = max(maxJ, js)
                 }
-                if !ok { continue }
-                var maxF = 0.0
-                for q in 0..<np {
-                    let d2 = corrD2[q * m + c]
-                    maxF = max(maxF, (d2 > 0 ? d2.squareRoot() : 0) * pre[q].invNorm)
-                }
-                let cost = alpha * maxJ + beta * maxF
-                if ks != nil { ranked.append((cost, v)) }
+                table[b - bLo] = ok ? maxJ : .infinity
+            }
+            for a in 0..<n {
+                let c = Int(admissible[a])
+                let v = candidates[c]
+                if let p = pinned, v != p { continue }
+                let marginal = table[Int(admissibleBin[a]) - bLo]
+                // No move, or a bin the marginal bounds reject: not a candidate (a select, not a branch).
+                let cost = marginal == .infinity || v == x ? Double.infinity : alpha * marginal + beta * corrF[c]
+                if ks != nil && cost < .infinity { ranked.append((cost, v)) }
                 if cost < bestCost { bestCost = cost; best = v }
             }
-        } } } } } } } } }
+        } } } } } } }
         if let ks, let b = best, !ks.admits(event: i, feature: j, new: b) {
             // The cheapest candidate that also keeps the KS bound (ties: the earlier candidate, as above).
             best = nil; bestCost = .infinity
@@ -281,50 +285,6 @@ struct FixedSearch {
         }
         lastBestCost = bestCost
         return best
-    }
-
-    /// Per candidate c and population q: the squared correlation distance after the move (`d2[q·m + c]`), the
-    /// largest squared relative change over the populations (`maxFSquared`, a bound for pruning), and whether a
-    /// correlation bound or a vanishing variance rejects it (`bad` = 1). The closed form of the
-    /// type's documentation, written without branches so that the loop over candidates vectorises (sqrt included when built with
-    /// -fno-math-errno, as the Makefile does: glibc's errno contract otherwise keeps a scalar libcall path).
-    @inline(__always)
-    private static func correlationPass(_ cand: UnsafeBufferPointer<Double>, x: Double,
-                                        pre: UnsafeBufferPointer<PopulationPrecompute>, enforce: Bool,
-                                        maxFSquared: UnsafeMutableBufferPointer<Double>, d2 d2Out: UnsafeMutableBufferPointer<Double>,
-                                        bad: UnsafeMutableBufferPointer<Double>) {
-        let m = cand.count
-        guard let cp = cand.baseAddress, let fp = maxFSquared.baseAddress, let bp = bad.baseAddress,
-              let dp = d2Out.baseAddress, d2Out.count >= pre.count * m else { return }
-        for c in 0..<m { fp[c] = 0; bp[c] = 0 }
-        for (q, pc) in pre.enumerated() {
-            let out = dp + q * m
-            let variance = pc.variance, u = pc.u, wOverW = pc.wOverW, s = pc.s
-            let G = pc.G, GH = pc.GH, H = pc.H, Eg = pc.Eg, Eh = pc.Eh, D = pc.D, invNorm = pc.invNorm
-            let hadVariance = variance > 0
-            // A feature without variance had a zero row, diagonal included: the diagonal goes 0 → 1,
-            // (1 − r₀)² − (0 − r₀)² in the distance and 1 in the step.
-            let stepAdd = hadVariance ? 0.0 : 1.0, d2Add = hadVariance ? 0.0 : 1 - 2 * pc.refDiag
-            let stepCap = enforce ? pc.stepCap2 : .infinity, relCap = enforce ? pc.relCap2 : .infinity
-            let invNorm2 = invNorm * invNorm
-            for c in 0..<m {
-                let delta = cp[c] - x
-                let dl = wOverW * delta
-                let v2 = variance + dl * (2 * u + delta - dl)
-                let pos = v2 > 0
-                // s = 0 when the feature had no variance: its row (diagonal included) was 0.
-                let s2 = pos ? 1 / v2.squareRoot() : 0
-                let ds = s2 - s
-                let sd = s2 * dl
-                let step2 = ds * ds * G + 2 * ds * sd * GH + sd * sd * H
-                let step = 2 * step2 + (pos ? stepAdd : 0)
-                let d2 = D + (2 * step2 + 4 * (ds * Eg + sd * Eh)) + (pos ? d2Add : 0)
-                let reject = (hadVariance && !pos) || (pos && (step > stepCap || d2 > relCap))
-                out[c] = d2
-                fp[c] = max(fp[c], (d2 > 0 ? d2 : 0) * invNorm2)
-                bp[c] = reject ? 1 : bp[c]
-            }
-        }
     }
 
     private mutating func precompute(_ i: Int, _ j: Int, _ p: Int) -> PopulationPrecompute {

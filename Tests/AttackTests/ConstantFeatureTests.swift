@@ -162,7 +162,7 @@ final class ConstantFeatureTests: XCTestCase {
             let s = engine.state, d = engine.d
             var search = FixedSearch(engine: engine)
             let jsdCap = min(cfg.maxStepJSD, cfg.constraintJSD)
-            var before = s.corr, moves = 0, tinyMoves = 0, violations: [String] = []
+            var before = Array(s.corr), moves = 0, tinyMoves = 0, violations: [String] = []
             search.afterMove = { i, j in
                 moves += 1
                 for p in s.popList[s.popStart[i] ..< s.popStart[i + 1]] {
@@ -179,7 +179,7 @@ final class ConstantFeatureTests: XCTestCase {
                     if step.squareRoot() / s.refNorm[p] > cfg.maxStepFrob + 1e-12 { violations.append("step p\(p) \(step.squareRoot() / s.refNorm[p])") }
                     for k in 0..<d where s.nominallyConstant[p * d + k] && !s.keepsConstant(p, k) { violations.append("constant p\(p) f\(k)") }
                 }
-                before = s.corr
+                before = Array(s.corr)
             }
             let x = problem.features
             for i in 0..<x.rows {
@@ -190,7 +190,7 @@ final class ConstantFeatureTests: XCTestCase {
                 if i % 100 == 99 || i == x.rows - 1 {
                     // The full recompute (what the metrics report) agrees.
                     s.rebuild(FeatureMatrixView(rows: x.rows, columns: d, values: engine.values))
-                    before = s.corr
+                    before = Array(s.corr)
                     let m = engine.measure()
                     if !engine.constraintsMet(m) { violations.append("measure after event \(i)") }
                     for pm in m.populations where pm.relCorrChange > cfg.constraintRelCorr || pm.maxJSD > (cfg.mode == .jsd ? jsdCap : 1) {

@@ -31,24 +31,6 @@ final class EngineBehaviourTests: XCTestCase {
         XCTAssertNotEqual(a.perturbed.values, d.perturbed.values, "a different seed must draw different candidates")
     }
 
-    /// Skipping candidates whose correlation part alone cannot beat the best so far must not change any choice.
-    func testCostPruningChangesNothing() throws {
-        let x = syntheticEvents(rows: 600, columns: 3, seed: 17)
-        let clf = RadialClassifier(k: 1.0, r: 2.0, inputCount: 3)
-        let labels = clf.scores(x).map { $0 > 0.5 ? 1.0 : 0.0 }
-        let region = ConstraintPopulation(name: "half", mask: (0..<600).map { $0 % 2 == 0 })
-        for regions in [[], [region]] {
-            let p = AttackProblem(features: x, labels: labels, regions: regions)
-            var c = config(3); c.alpha = 2; c.beta = 3
-            let pruned = try AttackEngine(problem: p, classifier: clf, configuration: c)
-            let full = try AttackEngine(problem: p, classifier: clf, configuration: c)
-            full.searchPruning = false
-            let a = try pruned.run(), b = try full.run()
-            XCTAssertGreaterThan(a.metrics.foolingRatio, 0)
-            XCTAssertEqual(a.perturbed.values, b.perturbed.values, "regions: \(regions.count)")
-        }
-    }
-
     func testCheckpointResumesIdentically() throws {
         let (p, clf) = problem()
         let full = try AttackEngine(problem: p, classifier: clf, configuration: config(4)).run()
