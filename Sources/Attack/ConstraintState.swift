@@ -255,20 +255,20 @@ final class ConstraintState {
             guard W != 0 else { continue }
             let m = sum[fb + j] / W
             mean[fb + j] = m
-            let meanNow = mean, cv = cov
+            let cv = cov
             for k in 0..<d {
-                let c = sp[mb + j * d + k] / W - m * meanNow[fb + k]
+                let c = sp[mb + j * d + k] / W - m * mean[fb + k]
                 cv[mb + j * d + k] = c; cv[mb + k * d + j] = c
             }
             let v = keepsConstant(p, j) ? 0 : cov[mb + j * d + j]
             variance[fb + j] = v
             let s = v > 0 ? 1 / v.squareRoot() : 0
             invSd[fb + j] = s
-            let invSdNow = invSd, refCorrNow = refCorr, cr = corr
+            let cr = corr
             var change = 0.0
             for k in 0..<d where k != j {
-                let rOld = cr[mb + j * d + k], r0 = refCorrNow[mb + j * d + k]
-                let rNew = cv[mb + j * d + k] * s * invSdNow[fb + k]
+                let rOld = cr[mb + j * d + k], r0 = refCorr[mb + j * d + k]
+                let rNew = cv[mb + j * d + k] * s * invSd[fb + k]
                 cr[mb + j * d + k] = rNew; cr[mb + k * d + j] = rNew
                 change += (rNew - r0) * (rNew - r0) - (rOld - r0) * (rOld - r0)
             }

@@ -31,13 +31,12 @@ struct FixedSearch {
     struct PopulationPrecompute {
         var p = 0, base = 0, oldBin = 0
         var W = 1.0, w = 1.0, wOverW = 1.0
-        var u = 0.0, variance = 0.0, s = 0.0, sq = 0.0
-        var E = 0.0, G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
+        var u = 0.0, variance = 0.0, s = 0.0
+        var G = 0.0, GH = 0.0, H = 0.0, Eg = 0.0, Eh = 0.0
         var D = 0.0, invNorm = 0.0, refDiag = 0.0
         var jsdSum = 0.0, jsdDistance = 0.0, jsdSameBinRemoved = 0.0
         var stepCap2 = Double.infinity, relCap2 = Double.infinity
         var chi2Sum = 0.0, chi2Used = 0, chi2SameBinRemoved = 0.0, usedSameBinRemoved = 0
-        var removedCountZero = false
         /// The population's total weight is 0: its JSD terms are 0 (as ConstraintState computes them).
         var zeroTotal = false
     }
@@ -185,8 +184,8 @@ struct FixedSearch {
     }
 
     /// The admissible candidate of lowest cost α·max JSD + β·max relative correlation change, if any (ties: the
-    /// earlier candidate). Three passes, each without data-dependent branches in its loop: the correlation rows
-    /// of all candidates (SIMD, CorrelationPass.swift); the marginal part per target bin — the largest JS distance
+    /// earlier candidate). Three passes, written without data-dependent branches apart from the running minimum:
+    /// the correlation rows of all candidates (SIMD, CorrelationPass.swift); the marginal part per target bin — the largest JS distance
     /// over the event's populations, or +∞ where a JSD or chi2 bound rejects the bin — for every bin between the
     /// lowest and highest the admissible candidates reach; then each candidate's cost from its bin's entry.
     private mutating func bestCandidate(_ i: Int, _ j: Int) -> Double? {
@@ -298,7 +297,7 @@ struct FixedSearch {
         let x = engine.values
         pc.u = x[i * d + j] - state.shift[fb + j] - state.mean[fb + j]
         pc.variance = state.variance[fb + j]
-        pc.s = state.invSd[fb + j]; pc.sq = pc.variance > 0 ? pc.variance.squareRoot() : 0
+        pc.s = state.invSd[fb + j]
         let invSd = state.invSd, cov = state.cov, shift = state.shift, mean = state.mean
         let corr = state.corr, refCorr = state.refCorr
         for k in 0..<d where k != j {
@@ -306,7 +305,7 @@ struct FixedSearch {
             let g = cov[mb + j * d + k] * t
             let h = (x[i * d + k] - shift[fb + k] - mean[fb + k]) * t
             let e = corr[mb + j * d + k] - refCorr[mb + j * d + k]
-            pc.E += e * e; pc.G += g * g; pc.GH += g * h; pc.H += h * h; pc.Eg += e * g; pc.Eh += e * h
+            pc.G += g * g; pc.GH += g * h; pc.H += h * h; pc.Eg += e * g; pc.Eh += e * h
         }
         pc.D = state.corrDiff2[p]
         pc.refDiag = refCorr[mb + j * d + j]

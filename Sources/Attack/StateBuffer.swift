@@ -15,12 +15,6 @@ final class StateBuffer<Element>: RandomAccessCollection {
         base.initialize(repeating: value, count: self.count)
     }
 
-    init(_ values: [Element]) {
-        count = values.count
-        base = .allocate(capacity: Swift.max(count, 1))
-        for (k, v) in values.enumerated() { (base + k).initialize(to: v) }
-    }
-
     deinit {
         base.deinitialize(count: count)
         base.deallocate()
@@ -44,7 +38,4 @@ final class StateBuffer<Element>: RandomAccessCollection {
 
     /// Sets every element to `value`.
     func fill(_ value: Element) { base.update(repeating: value, count: count) }
-
-    /// A fresh buffer with the same contents.
-    func copy() -> StateBuffer<Element> { StateBuffer(Array(self)) }
 }
