@@ -22,8 +22,9 @@ let package = Package(
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
 
-        .target(name: "ROOTCompression", dependencies: ["CZlib", "CDeflate", "CLZMA", "CLZ4", "CZstd"]),
+        .target(name: "ROOTCompression", dependencies: ["CZlib", "CDeflate", "CLZMA", "CLZ4", "CZstd", "CXXHash"]),
         .target(name: "Columnar"),
         .target(name: "ROOTIO", dependencies: ["ROOTCompression", "Columnar"]),
         .target(name: "ROOTWriter", dependencies: ["Columnar", "ROOTCompression"]),
