@@ -52,6 +52,8 @@ struct AttackCommand: ParsableCommand {
     @Option(name: .long, help: "Threads for the classifier.") var threads = 1
     @Option(name: .long, help: "Directory for a checkpoint after each iteration; an existing one is resumed.") var checkpoint: String?
     @Option(name: .long, help: "Compression of a ROOT output.") var compression = "zlib:1"
+    @Option(name: .long, help: "Name of the output TTree or RNTuple (default: the input's).") var outputTree: String?
+    @Option(name: .long, help: "ROOT output as ttree or rntuple (default: as the input).") var outputFormat: String?
     @Flag(name: .long, help: "Replace existing outputs.") var force = false
     @Flag(name: .long, help: "No progress output.") var quiet = false
 
@@ -81,7 +83,9 @@ struct AttackCommand: ParsableCommand {
                                 regions: try regions.map(RegionsFile.load), frozen: try frozen.map { try parseList($0, what: "--frozen") } ?? [],
                                 envelopes: envelope, configuration: try configurationFromFlags(), checkpointDirectory: checkpoint)
             let result = try job.run(quiet: quiet)
-            try TableIO.write(result.table, to: output, metadata: result.metadata, compression: compression, force: force)
+            try TableIO.write(result.table, to: output, source: result.source, treeName: outputTree,
+                              format: try outputFormat.map(parseOutputFormat), metadata: result.metadata,
+                              compression: compression, force: force)
             try writeAtomically(Array(try result.metricsJSON().utf8), to: metrics)
             emit(result.summary + "\n→ \(output), \(metrics)")
         }

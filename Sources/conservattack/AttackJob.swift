@@ -4,6 +4,7 @@ import Columnar
 import Foundation
 import Model
 import Selection
+import Tables
 
 /// One attack on one ntuple: read, build the problem (features, weights, regions, per-feature settings),
 /// run with progress and checkpoints, and put the perturbed features back into the full table.
@@ -18,8 +19,9 @@ struct AttackJob {
     var envelopes: [String] = []
     var configuration: AttackConfiguration
     var checkpointDirectory: String?
-    /// A table already in memory (skips reading `input`).
+    /// A table already in memory (skips reading `input`), and what it was read from.
     var table: EventTable? = nil
+    var source: TableDescriptor? = nil
 
     struct Output {
         var table: EventTable
@@ -29,6 +31,8 @@ struct AttackJob {
         var weights: [Double]?
         var regionMasks: [(String, [Bool])]
         var metadata: [String: String]
+        /// The input table's kind, name and metadata: the output keeps its kind and name.
+        var source: TableDescriptor?
 
         func metricsJSON() throws -> String {
             let enc = JSONEncoder()
@@ -50,7 +54,13 @@ struct AttackJob {
         guard names.count == network.inputCount else {
             throw ValidationError("the model takes \(network.inputCount) inputs; give --features with that many names")
         }
-        let nominal = try table ?? TableIO.read(input)
+        var source = self.source
+        let nominal: EventTable
+        if let table { nominal = table } else {
+            let opened = try TableIO.open(input)
+            source = opened.descriptor
+            nominal = try opened.read()
+        }
         for f in names { _ = try nominal.column(f) }
         let x = try nominal.featureMatrix(names)
         let weights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: nominal) }
@@ -74,7 +84,7 @@ struct AttackJob {
                         "conservattack.parameters": cfgJSON,
                         "conservattack.true_class": String(trueClass)]
         return Output(table: out, nominal: nominal, result: result, features: names, weights: weights,
-                      regionMasks: masks, metadata: metadata)
+                      regionMasks: masks, metadata: metadata, source: source)
     }
 
     /// Constrained modes: a control region whose cut reads a perturbed feature (`btag1 < 0.6`) would gain or

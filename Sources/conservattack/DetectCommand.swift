@@ -6,6 +6,7 @@ import Foundation
 import Mitigation
 import Model
 import Report
+import Tables
 
 /// `conservattack detect`: trains a network that tells clean events from perturbed events that fool the classifier.
 struct DetectCommand: ParsableCommand {
@@ -31,7 +32,7 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .long, help: "Additional clean events FILE[:TREE] (negatives only, e.g. the other class); without them the detector can just learn the classifier's boundary.") var extraClean: String?
     @Option(name: .long, help: "Comma-separated features (default: the model's).") var features: String?
     @Option(name: .long, help: "Classifier (ONNX or JSON): positives are perturbed events it misclassifies while their clean twin is right. Without it: every changed event.") var model: String?
-    @Option(name: .long, help: "True class of the events (default: the perturbed Arrow file's conservattack.true_class).") var trueClass: Int?
+    @Option(name: .long, help: "True class of the events (default: the conservattack.true_class the attack stored in the perturbed ROOT or Arrow file).") var trueClass: Int?
     @Option(name: .long, help: "Fraction of the events for training.") var trainFraction = 0.6
     @Option(name: .long, help: "Fraction of the events for validation (early stopping); the rest is the test split.") var validationFraction = 0.2
     @Option(name: .long, help: "Detector score above which an event is flagged as perturbed.") var threshold = 0.5
@@ -58,23 +59,26 @@ struct DetectCommand: ParsableCommand {
             if let net, net.inputCount != names.count {
                 throw ValidationError("the model takes \(net.inputCount) inputs but --features names \(names.count)")
             }
-            let cleanTable = try TableIO.read(clean)
+            let cleanSource = try TableIO.open(clean)
+            let cleanTable = try cleanSource.read()
             let cleanX = try cleanTable.featureMatrix(names)
             let extraX = try extraClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
             var cls = trueClass
             var perturbedX: FeatureMatrix
             var split: EventSplit? = nil
             if let perturbed {
-                perturbedX = try TableIO.read(perturbed, branches: names).featureMatrix(names)
+                let perturbedSource = try TableIO.open(perturbed)
+                perturbedX = try perturbedSource.read(names, entries: nil, threads: 0).featureMatrix(names)
                 guard cleanX.rows == perturbedX.rows else {
                     throw ValidationError("\(clean) has \(cleanX.rows) events but \(perturbed) has \(perturbedX.rows): they must be the same events in the same order (the attack's input and output)")
                 }
-                if cls == nil, net != nil { cls = try TableIO.trueClass(of: perturbed) }
+                if cls == nil, net != nil { cls = perturbedSource.descriptor.storedTrueClass }
             } else {
                 guard let net, let c = cls else { throw ValidationError("without --perturbed, give --model and --true-class to generate the perturbed events") }
                 let s = try EventSplit(events: cleanX.rows + (extraX?.rows ?? 0), trainFraction: trainFraction,
                                        validationFraction: validationFraction, seed: seed)
-                perturbedX = try generate(cleanTable, cleanX, names: names, network: net, trueClass: c, split: s)
+                perturbedX = try generate(cleanTable, cleanX, names: names, network: net, trueClass: c, split: s,
+                                          source: cleanSource.descriptor)
                 split = s
             }
             let labels: FoolingLabels
@@ -119,7 +123,7 @@ struct DetectCommand: ParsableCommand {
     /// The attack (jsd mode, seed `seed`) on the attacked events of each split separately, reassembled in event order;
     /// written to --write-perturbed when given.
     func generate(_ table: EventTable, _ x: FeatureMatrix, names: [String], network: FeedForwardNetwork, trueClass: Int,
-                  split: EventSplit) throws -> FeatureMatrix {
+                  split: EventSplit, source: TableDescriptor) throws -> FeatureMatrix {
         var cfg = AttackConfiguration()
         cfg.iterations = attackIterations; cfg.bins = attackBins; cfg.maxStepJSD = maxStepJsd; cfg.seed = seed
         let job = AttackJob(input: clean, features: names, network: network, trueClass: trueClass, weight: nil, regions: nil,
@@ -138,7 +142,7 @@ struct DetectCommand: ParsableCommand {
             for (k, e) in events.enumerated() { for j in 0..<x.columns { out[e, j] = r.perturbed[k, j] } }
         }
         if let path = writePerturbed {
-            try TableIO.write(try table.replacingFeatures(names, with: out), to: path, metadata: ["conservattack.perturbed_features": names.joined(separator: ","),
+            try TableIO.write(try table.replacingFeatures(names, with: out), to: path, source: source, metadata: ["conservattack.perturbed_features": names.joined(separator: ","),
                                                       "conservattack.true_class": String(trueClass)], force: force)
         }
         return out
@@ -160,15 +164,5 @@ func parseWidths(_ s: String) throws -> [Int] {
     try parseList(s, what: "--hidden").map { item -> Int in
         guard let v = Int(item), v > 0 else { throw ValidationError("--hidden: '\(item)' is not a positive width") }
         return v
-    }
-}
-
-extension TableIO {
-    /// The `conservattack.true_class` the attack stored in an Arrow output's metadata (nil: none, or a ROOT file,
-    /// whose metadata our reader does not read back).
-    static func trueClass(of spec: String) throws -> Int? {
-        let path = InputSpec(spec).path
-        guard (try? format(of: path)) == .arrow else { return nil }
-        return try ArrowFileReader.read(path: path).metadata["conservattack.true_class"].flatMap { Int($0) }
     }
 }

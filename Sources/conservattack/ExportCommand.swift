@@ -1,6 +1,7 @@
 import ArgumentParser
 import Columnar
 import Foundation
+import Tables
 
 /// `conservattack export`: ROOT → ROOT/Arrow and Arrow → ROOT, for a chosen set of branches and entries.
 struct ExportCommand: ParsableCommand {
@@ -18,19 +19,22 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Entry range A:B (half-open; either side may be empty).") var entries: String?
     @Option(name: .long, help: "Output file: .root, .arrow or .feather.") var output: String
     @Option(name: .long, help: "Compression of a ROOT output (zlib:1, lzma:9, lz4, zstd:5, none).") var compression = "zlib:1"
-    @Option(name: .long, help: "Tree name in a ROOT output.") var tree = "events"
+    @Option(name: [.customLong("output-tree"), .customLong("tree")], help: "Name of the TTree or RNTuple in a ROOT output (default: the input's, else events).") var outputTree: String?
+    @Option(name: .long, help: "ROOT output as ttree or rntuple (default: as the input; an Arrow input gives a TTree).") var format: String?
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Option(name: .long, help: "Threads (0 = one per core).") var threads = 0
 
     func run() throws {
         try reportingErrors {
             let range = try entries.map(Self.parseRange)
-            var table = try TableIO.read(input, branches: branches.isEmpty ? nil : branches, threads: threads)
+            let source = try TableIO.open(input)
+            var table = try source.read(branches.isEmpty ? nil : branches, entries: nil, threads: threads)
             if let r = range {
                 let lo = min(r.lowerBound ?? 0, table.rowCount), hi = min(r.upperBound ?? table.rowCount, table.rowCount)
                 table = table.rows(lo..<max(lo, hi))
             }
-            try TableIO.write(table, to: output, treeName: tree, metadata: ["conservattack.source": input],
+            try TableIO.write(table, to: output, source: source.descriptor, treeName: outputTree, format: try format.map(parseOutputFormat),
+                              metadata: ["conservattack.source": input],
                               compression: compression, force: force)
             emit("wrote \(table.rowCount) entries × \(table.columnCount) columns to \(output)")
         }

@@ -35,6 +35,7 @@ import TOMLKit
 /// metrics = "out/metrics.json"
 /// report = "out/report"
 /// compression = "zlib:1"
+/// tree = "Events"                   # name of the perturbed TTree/RNTuple (default: the simulation's)
 /// ```
 /// Unknown sections and keys are errors that name the closest known key. `--set section.key=value` overrides any
 /// setting (value in TOML syntax; bare words are strings).
@@ -54,6 +55,8 @@ struct RunConfiguration {
     var bins: Int? = nil
     var outputROOT: String?
     var outputArrow: String?
+    /// Name of the perturbed TTree or RNTuple (default: the simulation's).
+    var outputTree: String?
     var metrics: String
     var report: String
     var compression = "zlib:1"
@@ -66,7 +69,7 @@ struct RunConfiguration {
                    "chi2_threshold", "ks_threshold", "envelope_k", "epsilon", "pgd_step", "optimize_fooled", "reference_quirks", "seed",
                    "threads", "frozen", "envelope"],
         "validation": ["bins"],
-        "output": ["root", "arrow", "metrics", "report", "compression"],
+        "output": ["root", "arrow", "metrics", "report", "compression", "tree"],
     ]
 
     /// Parses `text` (from `origin`), applying `overrides` ("section.key=value") first.
@@ -113,6 +116,7 @@ struct RunConfiguration {
         cfg.workingPoint = try number("model", "working_point") ?? 0.5
         cfg.outputROOT = try string("output", "root")
         cfg.outputArrow = try string("output", "arrow")
+        cfg.outputTree = try string("output", "tree")
         cfg.compression = table["output"]?.table?["compression"]?.string ?? "zlib:1"
         if cfg.outputROOT == nil && cfg.outputArrow == nil {
             throw ValidationError("\(origin): [output] needs root and/or arrow")

@@ -5,6 +5,7 @@ import Foundation
 import Model
 import Report
 import Selection
+import Tables
 import Validation
 
 /// read → select → attack → validate → write, for one run configuration.
@@ -34,7 +35,13 @@ struct RunPipeline {
         note("loading model \(c.modelPath)", verbose: verbose)
         let network = try ModelLoader.load(path: c.modelPath)
         note("reading \(c.simulation)", verbose: verbose)
-        let nominal = try simulationTable ?? TableIO.read(c.simulation)
+        var source: TableDescriptor? = nil
+        let nominal: EventTable
+        if let simulationTable { nominal = simulationTable } else {
+            let opened = try TableIO.open(c.simulation)
+            source = opened.descriptor
+            nominal = try opened.read()
+        }
         if let rs = regions {
             for r in rs.regions {
                 let n = try r.cut.evaluateMask(on: nominal).filter { $0 }.count
@@ -48,12 +55,13 @@ struct RunPipeline {
         }.flatMap { $0.regions.isEmpty ? nil : $0 }
         let job = AttackJob(input: c.simulation, features: c.features, network: network, trueClass: c.trueClass,
                             weight: c.weight, regions: controlRegions, frozen: c.frozen, envelopes: c.envelopes,
-                            configuration: c.attack, checkpointDirectory: nil, table: nominal)
+                            configuration: c.attack, checkpointDirectory: nil, table: nominal, source: source)
         let attacked = try job.run(quiet: quiet)
         var files: [String] = []
         for path in [c.outputROOT, c.outputArrow].compactMap({ $0 }) {
             try createParent(path)
-            try TableIO.write(attacked.table, to: path, metadata: attacked.metadata, compression: c.compression, force: force)
+            try TableIO.write(attacked.table, to: path, source: attacked.source, treeName: c.outputTree,
+                              metadata: attacked.metadata, compression: c.compression, force: force)
             files.append(path)
         }
         try createParent(c.metrics)

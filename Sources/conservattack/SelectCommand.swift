@@ -30,12 +30,13 @@ struct SelectCommand: ParsableCommand {
             let weightExpr = try weight.map { try CutExpression(parsing: $0) }
             let needed = SelectionSummary.branchesNeeded(cut: cutExpr, weight: weightExpr)
             let all = output != nil
-            let table = try TableIO.read(input, branches: all ? nil : needed, threads: threads)
+            let source = try TableIO.open(input)
+            let table = try source.read(all ? nil : needed, entries: nil, threads: threads)
             let summary = try SelectionSummary.compute(cut: cutExpr, weight: weightExpr, table: table, includeCutflow: cutflow)
             emit(json ? try summary.json() : summary.text())
             if let output {
                 let mask = try cutExpr.evaluateMask(on: table)
-                try TableIO.write(table.filtered(by: mask), to: output,
+                try TableIO.write(table.filtered(by: mask), to: output, source: source.descriptor,
                                   metadata: ["conservattack.selection": cut, "conservattack.source": input],
                                   compression: compression, force: force)
                 if !json { emit("wrote \(mask.filter { $0 }.count) events to \(output)") }

@@ -1,60 +1,25 @@
-import ArrowIPC
 import Columnar
 import Foundation
-import ROOTIO
+import Tables
 
-/// Reading and writing whole tables by file extension: ROOT (`.root`, `FILE[:TREE]`) and Arrow IPC
-/// (`.arrow`, `.feather`). Every write is atomic (temporary file + rename); existing outputs need `force`.
+/// The commands' short way into the table seam (Sources/Tables): `FILE[:NAME]` of a TTree, an RNTuple or an
+/// Arrow file in; TTree, RNTuple or Arrow out, keeping the input's kind and name unless told otherwise.
 enum TableIO {
-    enum Format { case root, arrow }
+    /// The table at `FILE[:NAME]`.
+    static func open(_ spec: String) throws -> any TableSource { try TableSources.open(spec) }
 
-    static func format(of path: String) throws -> Format {
-        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        switch ext {
-        case "root": return .root
-        case "arrow", "feather", "ipc": return .arrow
-        default: throw ValidationError("unknown output format '.\(ext)' for \(path): use .root, .arrow or .feather")
-        }
-    }
-
-    /// A table from `FILE[:TREE]` (ROOT) or an Arrow file; `branches` are names or globs (nil = every numeric one).
+    /// Columns of the table at `spec`; `branches` are names or globs (nil = every numeric one).
     static func read(_ spec: String, branches: [String]? = nil, entries: Range<Int>? = nil, threads: Int = 0) throws -> EventTable {
-        let input = InputSpec(spec)
-        let ext = URL(fileURLWithPath: input.path).pathExtension.lowercased()
-        if ext == "arrow" || ext == "feather" || ext == "ipc" {
-            var table = try ArrowFileReader.read(path: input.path).table
-            if let branches {
-                var out = EventTable(rowCount: table.rowCount)
-                for pattern in branches {
-                    let matches = table.names.filter { glob(pattern, $0) }
-                    if matches.isEmpty { _ = try table.column(pattern) }   // throws with suggestions
-                    for m in matches where out[m] == nil { try out.add(m, try table.column(m)) }
-                }
-                table = out
-            }
-            if let entries { table = table.rows(entries.clamped(to: 0..<table.rowCount)) }
-            return table
-        }
-        let (_, tree) = try input.open()
-        return try tree.arrays(branches, entries: entries, threads: threads)
+        try open(spec).read(branches, entries: entries, threads: threads)
     }
 
-    /// Writes a table by the output's extension; refuses to overwrite unless `force`.
-    static func write(_ table: EventTable, to path: String, treeName: String = "events", metadata: [String: String] = [:],
-                      compression: String = "zlib:1", force: Bool) throws {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw ValidationError("\(path) exists: pass --force to replace it")
-        }
-        // A signal mid-write removes this process's temporary file of `path` (the output never appears).
-        InterruptCleanup.protect(path)
-        defer { InterruptCleanup.release(path) }
-        switch try format(of: path) {
-        case .arrow:
-            try ArrowFileWriter.write(table, to: path, metadata: metadata)
-        case .root:
-            try ROOTOutput.write(table, to: path, treeName: treeName, metadata: metadata, compression: compression)
-        }
+    /// Writes a table by the output's extension. A ROOT output is a TTree or an RNTuple as `source` was (or
+    /// `format`), named as `source`'s table (or `treeName`, default `events`). Refuses to overwrite unless `force`.
+    static func write(_ table: EventTable, to path: String, source: TableDescriptor? = nil, treeName: String? = nil,
+                      format: OutputFormat? = nil, metadata: [String: String] = [:], compression: String = "zlib:1",
+                      force: Bool) throws {
+        let output = try TableOutput.resolve(path: path, input: source, format: format, name: treeName,
+                                             metadata: metadata, compression: compression)
+        try TableWriter.write(table, output, force: force)
     }
 }
-
-import ArgumentParser

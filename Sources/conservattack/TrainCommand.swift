@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
         Example: conservattack train --signal ttbar.root:Events --background wjets.root:Events \\
                    --features lep_pt,met,ht,nJet --weight 'genWeight' --hidden 64,32 --output model.json
         Adversarial training: --adversarial-from perturbed.root (the attack's output on training events) mixes its
-        events into the training sample with their true label (--adversarial-class, or the Arrow output's metadata);
+        events into the training sample with their true label (--adversarial-class, or the conservattack.true_class the attack stored in its ROOT or Arrow output);
         with --adversarial-clean (the attack's input) only events the attack changed are used.
         """
     )
@@ -49,10 +49,11 @@ struct TrainCommand: ParsableCommand {
             var data = try LabelledSample.load(signal: signal, background: background, features: names, weight: weight)
             var note = ""
             if let adv = adversarialFrom {
-                guard let cls = try adversarialClass ?? TableIO.trueClass(of: adv) else {
+                let advSource = try TableIO.open(adv)
+                guard let cls = adversarialClass ?? advSource.descriptor.storedTrueClass else {
                     throw ValidationError("give --adversarial-class (\(adv) has no conservattack.true_class metadata)")
                 }
-                let table = try TableIO.read(adv)
+                let table = try advSource.read()
                 let advWeights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: table) }
                 let advX = try table.featureMatrix(names)
                 let cleanX = try adversarialClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }

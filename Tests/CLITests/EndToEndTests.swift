@@ -21,7 +21,7 @@ final class EndToEndTests: XCTestCase {
         // Recompute the fooling ratio from the written ntuples with the written model.
         let model = dir.appendingPathComponent("model.json").path
         var scores: [[Double]] = []
-        for (input, name) in [("wjets.root:Events", "nominal.csv"), ("perturbed/wjets_perturbed.root:events", "perturbed.csv")] {
+        for (input, name) in [("wjets.root:Events", "nominal.csv"), ("perturbed/wjets_perturbed.root:Events", "perturbed.csv")] {
             let out = dir.appendingPathComponent(name).path
             let p = try Fixtures.run(bin, ["predict", "--model", model, "--input", dir.appendingPathComponent(input).path, "--output", out])
             XCTAssertEqual(p.status, 0, p.stderr)
@@ -52,7 +52,7 @@ final class EndToEndTests: XCTestCase {
         guard let py = Fixtures.python else { throw XCTSkip("CONSERVATTACK_PYTHON unset: uproot check of the perturbed ntuple skipped") }
         let script = """
         import sys, uproot
-        a = uproot.open(sys.argv[1])["Events"]; b = uproot.open(sys.argv[2])["events"]
+        a = uproot.open(sys.argv[1])["Events"]; b = uproot.open(sys.argv[2])["Events"]   # the output keeps the input tree's name
         missing = sorted(set(a.keys()) - set(b.keys()))
         assert not missing, missing
         assert b.num_entries == a.num_entries

@@ -26,8 +26,10 @@ final class MitigationCLITests: CLITestCase {
                                        "--iterations", "4", "--bins", "60", "--max-step-jsd", "0.01",
                                        "--output", path("perturbed.root"), "--metrics", path("attack.json"), "--quiet"])
         XCTAssertEqual(a.status, 0, a.stderr)
-        // ROOT outputs keep no metadata our reader sees: the true class is required.
-        let missing = try Fixtures.run(bin, ["detect", "--clean", clean, "--perturbed", path("perturbed.root") + ":events",
+        // A ROOT file without the attack's metadata (an export of the clean events): the true class is required.
+        let exported = try Fixtures.run(bin, ["export", clean, "--output", path("exported.root")])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let missing = try Fixtures.run(bin, ["detect", "--clean", clean, "--perturbed", path("exported.root"),
                                              "--features", "x1,x2", "--model", model, "--output", path("d0.json"), "--quiet"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("--true-class"), missing.stderr)
@@ -38,9 +40,10 @@ final class MitigationCLITests: CLITestCase {
         XCTAssertTrue(mismatch.stderr.contains("same events"), mismatch.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("d0.json")))
 
+        // No --true-class: it comes from the conservattack.true_class string the attack stored in its ROOT output.
         let r = try Fixtures.run(bin, ["detect", "--clean", clean, "--perturbed", path("perturbed.root") + ":events",
                                        "--extra-clean", Fixtures.path("mitigation/donut_test_signal_1000.arrow"),
-                                       "--features", "x1,x2", "--model", model, "--true-class", "1", "--hidden", "32,16",
+                                       "--features", "x1,x2", "--model", model, "--hidden", "32,16",
                                        "--epochs", "40", "--lr", "3e-3", "--seed", "1", "--output", path("detector.json"),
                                        "--scores", path("scores.csv"), "--report", path("report"), "--quiet"], timeout: 300)
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -1,0 +1,84 @@
+import ArrowIPC
+import Columnar
+import Foundation
+import ROOTCompression
+import ROOTWriter
+
+/// The container and object an output table is written as.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case ttree, rntuple, arrow
+}
+
+/// Where and how a table is written: the output keeps the input's kind and name unless told otherwise.
+public struct TableOutput: Sendable, Equatable {
+    public var path: String
+    public var format: OutputFormat
+    /// Name of the TTree or RNTuple (with its directory path) in a ROOT output; unused for Arrow.
+    public var name: String
+    public var metadata: [String: String]
+    /// ROOT outputs: "zlib:1", "lzma:9", "lz4", "zstd:5", "none"; Arrow outputs: "lz4", "zstd", "none".
+    public var compression: String
+
+    public init(path: String, format: OutputFormat, name: String, metadata: [String: String] = [:], compression: String = "zlib:1") {
+        self.path = path; self.format = format; self.name = name; self.metadata = metadata; self.compression = compression
+    }
+
+    /// The output for `path`, by its extension: `.arrow`/`.feather`/`.ipc` → Arrow; `.root` → a TTree or an RNTuple
+    /// as the input was (`format` overrides), named as the input's table (`name` overrides; default `events`).
+    public static func resolve(path: String, input: TableDescriptor?, format: OutputFormat? = nil, name: String? = nil,
+                               metadata: [String: String] = [:], compression: String = "zlib:1") throws -> TableOutput {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        let resolved: OutputFormat
+        switch ext {
+        case "arrow", "feather", "ipc":
+            if let format, format != .arrow {
+                throw TableError.unsupportedOutput(path: path, reason: "a .\(ext) file holds an Arrow table, not a \(format.rawValue)")
+            }
+            resolved = .arrow
+        case "root":
+            if format == .arrow {
+                throw TableError.unsupportedOutput(path: path, reason: "an Arrow table needs a .arrow or .feather file")
+            }
+            resolved = format ?? (input?.kind == .rntuple ? .rntuple : .ttree)
+        default:
+            throw TableError.unsupportedOutput(path: path, reason: "unknown output format '.\(ext)': use .root, .arrow or .feather")
+        }
+        let inputName = input.flatMap { $0.name.isEmpty ? nil : $0.name }
+        let plain = (name ?? inputName ?? "events").split(separator: ";").first.map(String.init) ?? "events"
+        guard !plain.isEmpty, !plain.hasPrefix("/"), !plain.hasSuffix("/"), !plain.contains("//") else {
+            throw TableError.unsupportedOutput(path: path, reason: "'\(plain)' is not a valid table name")
+        }
+        return TableOutput(path: path, format: resolved, name: plain, metadata: metadata, compression: compression)
+    }
+}
+
+/// Writes tables; every write is atomic (temporary file + rename) and never replaces a file unless `force`.
+public enum TableWriter {
+    public static func write(_ table: EventTable, _ output: TableOutput, force: Bool) throws {
+        if FileManager.default.fileExists(atPath: output.path) && !force {
+            throw TableError.unsupportedOutput(path: output.path, reason: "exists: pass --force to replace it")
+        }
+        // A signal mid-write removes this process's temporary file of the output (the output never appears).
+        InterruptCleanup.protect(output.path)
+        defer { InterruptCleanup.release(output.path) }
+        switch output.format {
+        case .arrow:
+            try ArrowFileWriter.write(table, to: output.path, metadata: output.metadata)
+        case .ttree:
+            var options = ROOTWriterOptions()
+            options.compression = try CompressionSettings(parsing: output.compression)
+            options.metadata = output.metadata
+            try ROOTFileWriter.write(tables: [(output.name, try sanitized(table))], to: output.path, options: options)
+        case .rntuple:
+            throw TableError.unsupportedOutput(path: output.path, reason: "RNTuple output is not available yet")
+        }
+    }
+
+    /// Column paths with '/' (nested branches or record members of the input) become flat names with '_'.
+    static func sanitized(_ table: EventTable) throws -> EventTable {
+        guard table.names.contains(where: { $0.contains("/") }) else { return table }
+        var out = EventTable(rowCount: table.rowCount)
+        for n in table.names { try out.add(n.replacingOccurrences(of: "/", with: "_"), try table.column(n)) }
+        return out
+    }
+}
