@@ -6,7 +6,7 @@ import Columnar
 /// kind (flat | fixed | jagged | other), dtype, count, sum/min/max over finite values, nonfinite,
 /// first/last three numbers, counts_sum + counts_first (jagged), shape (fixed).
 public enum FileDigest {
-    /// Builds the digest of every tree in the file. Read errors propagate (a broken file is an error).
+    /// Builds the digest of every tree and RNTuple in the file. Read errors propagate (a broken file is an error).
     public static func digest(_ file: ROOTFile, fileName: String, threads: Int = 0) throws -> JSONValue {
         var trees: [(String, JSONValue)] = []
         for path in try file.treePaths() {
@@ -28,7 +28,8 @@ public enum FileDigest {
             }
             trees.append((path, .object([("entries", .int(Int64(tree.entryCount))), ("branches", .object(records))])))
         }
-        return .object([("file", .string(fileName)), ("trees", .object(trees))])
+        let rntuples = try RNTupleDigest.digest(file, threads: threads)
+        return .object([("file", .string(fileName)), ("trees", .object(trees)), ("rntuples", rntuples)])
     }
 
     /// The record of one decoded column.

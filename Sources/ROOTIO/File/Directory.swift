@@ -92,21 +92,26 @@ public final class Directory: @unchecked Sendable {
     }
 
     /// Every tree below this directory, '/'-joined paths.
-    /// Each directory record is visited once: keys that lead back to a directory already walked (a loop,
-    /// or records shared so that the walk would grow exponentially) are an error.
     func treePaths(depthLimit: Int) throws -> [String] {
-        var visited = Set<Int64>()
-        return try treePaths(depthLimit: depthLimit, visited: &visited)
+        try objectPaths(classes: TTree.classNames, depthLimit: depthLimit)
     }
 
-    private func treePaths(depthLimit: Int, visited: inout Set<Int64>) throws -> [String] {
+    /// Every object of one of `classes` below this directory (highest cycle of each), '/'-joined paths.
+    /// Each directory record is visited once: keys that lead back to a directory already walked (a loop,
+    /// or records shared so that the walk would grow exponentially) are an error.
+    func objectPaths(classes: Set<String>, depthLimit: Int) throws -> [String] {
+        var visited = Set<Int64>()
+        return try objectPaths(classes: classes, depthLimit: depthLimit, visited: &visited)
+    }
+
+    private func objectPaths(classes: Set<String>, depthLimit: Int, visited: inout Set<Int64>) throws -> [String] {
         guard depthLimit > 0 else {
             throw ROOTError(.limit, "directories nested deeper than the limit", file: file.path, object: path)
         }
         var out: [String] = []
         for k in latestKeys {
             let p = path.isEmpty ? k.name : path + "/" + k.name
-            if TTree.classNames.contains(k.className) {
+            if classes.contains(k.className) {
                 out.append(p)
             } else if Self.directoryClasses.contains(k.className) {
                 let record = k.seekKey + Int64(k.keyLength)
@@ -114,7 +119,7 @@ public final class Directory: @unchecked Sendable {
                     throw ROOTError(.malformed, "directory '\(p)' leads back to a directory record already read (a loop)",
                                     file: file.path, object: "TDirectory \(p)", offset: record)
                 }
-                out += try subdirectory(k.name).treePaths(depthLimit: depthLimit - 1, visited: &visited)
+                out += try subdirectory(k.name).objectPaths(classes: classes, depthLimit: depthLimit - 1, visited: &visited)
             }
         }
         return out

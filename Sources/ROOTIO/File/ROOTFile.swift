@@ -139,6 +139,24 @@ public final class ROOTFile: @unchecked Sendable {
         return try TTree(file: self, key: key, path: path)
     }
 
+    /// An RNTuple by path ("events", "dir/ntuple", "ntuple;2").
+    public func rntuple(_ path: String) throws -> RNTuple {
+        var parts = path.split(separator: "/").map(String.init)
+        guard let last = parts.popLast() else { throw ROOTError(.notFound, "empty RNTuple path", file: self.path) }
+        var dir = root
+        for p in parts { dir = try dir.subdirectory(p) }
+        let key = try dir.key(last)
+        guard RNTupleAnchor.classNames.contains(key.className) else {
+            throw ROOTError(.notFound, "'\(path)' is a \(key.className), not an RNTuple", file: self.path)
+        }
+        return try RNTuple(file: self, key: key, path: path)
+    }
+
+    /// Every RNTuple in the file (highest cycle of each), with '/'-joined directory paths.
+    public func rntuplePaths() throws -> [String] {
+        try root.objectPaths(classes: RNTupleAnchor.classNames, depthLimit: limits.maxDirectoryDepth)
+    }
+
     /// Every tree in the file (highest cycle of each), with '/'-joined directory paths.
     public func treePaths() throws -> [String] {
         try root.treePaths(depthLimit: limits.maxDirectoryDepth)
