@@ -86,6 +86,24 @@ final class TableSourceTests: XCTestCase {
         XCTAssertThrowsError(try TableSources.open(two + ":c")) { e in XCTAssertTrue("\(e)".contains("no object 'c'"), "\(e)") }
     }
 
+    func testRNTupleIsATableLikeAnyOther() throws {
+        let path = Fixtures.path("rntuple/uproot_zstd.root")        // written by uproot 5.7 (fixtures/rntuple)
+        let source = try TableSources.open(path)
+        XCTAssertEqual(source.descriptor.kind, .rntuple)
+        XCTAssertEqual(source.descriptor.name, "events")
+        XCTAssertEqual(source.descriptor.entries, 750)
+        XCTAssertTrue(source.numericColumnNames.contains("f32"))
+        let t = try source.read(["f32", "hits"], entries: 740..<800, threads: 2)
+        XCTAssertEqual(t.rowCount, 10)
+        XCTAssertEqual(try t.column("f32").content.toDoubles(), (740..<750).map { Double($0) * 0.5 - 100 })
+        XCTAssertTrue(try t.column("hits").isJagged)
+        XCTAssertEqual(try TableSources.open(path + ":events").descriptor.kind, .rntuple)
+        // An RNTuple input gives an RNTuple output of the same name unless told otherwise.
+        let out = try TableOutput.resolve(path: dir + "/o.root", input: source.descriptor)
+        XCTAssertEqual(out.format, .rntuple)
+        XCTAssertEqual(out.name, "events")
+    }
+
     func testOutputResolution() throws {
         let rnt = TableDescriptor(kind: .rntuple, file: "in.root", name: "t", entries: 1)
         let tree = TableDescriptor(kind: .ttree, file: "in.root", name: "dir/Events;2", entries: 1)
