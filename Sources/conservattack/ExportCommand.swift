@@ -18,20 +18,24 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Entry range A:B (half-open; either side may be empty).") var entries: String?
     @Option(name: .long, help: "Output file: .root, .arrow or .feather.") var output: String
     @Option(name: .long, help: "Compression of a ROOT output (zlib:1, lzma:9, lz4, zstd:5, none).") var compression = "zlib:1"
-    @Option(name: .long, help: "Tree name in a ROOT output.") var tree = "events"
+    @Option(name: .long, help: "Tree (or RNTuple) name in a ROOT output.") var tree = "events"
+    @Option(name: .long, help: "Layout of a ROOT output: ttree or rntuple (RNTuple binary format 1.0).") var format = "ttree"
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Option(name: .long, help: "Threads (0 = one per core).") var threads = 0
 
     func run() throws {
         try reportingErrors {
             let range = try entries.map(Self.parseRange)
+            guard let layout = ROOTOutput.Layout(rawValue: format.lowercased()) else {
+                throw ValidationError("--format takes ttree or rntuple, got '\(format)'")
+            }
             var table = try TableIO.read(input, branches: branches.isEmpty ? nil : branches, threads: threads)
             if let r = range {
                 let lo = min(r.lowerBound ?? 0, table.rowCount), hi = min(r.upperBound ?? table.rowCount, table.rowCount)
                 table = table.rows(lo..<max(lo, hi))
             }
             try TableIO.write(table, to: output, treeName: tree, metadata: ["conservattack.source": input],
-                              compression: compression, force: force)
+                              compression: compression, force: force, layout: layout)
             emit("wrote \(table.rowCount) entries × \(table.columnCount) columns to \(output)")
         }
     }

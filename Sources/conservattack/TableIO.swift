@@ -41,7 +41,7 @@ enum TableIO {
 
     /// Writes a table by the output's extension; refuses to overwrite unless `force`.
     static func write(_ table: EventTable, to path: String, treeName: String = "events", metadata: [String: String] = [:],
-                      compression: String = "zlib:1", force: Bool) throws {
+                      compression: String = "zlib:1", force: Bool, layout: ROOTOutput.Layout = .ttree) throws {
         if FileManager.default.fileExists(atPath: path) && !force {
             throw ValidationError("\(path) exists: pass --force to replace it")
         }
@@ -52,7 +52,7 @@ enum TableIO {
         case .arrow:
             try ArrowFileWriter.write(table, to: path, metadata: metadata)
         case .root:
-            try ROOTOutput.write(table, to: path, treeName: treeName, metadata: metadata, compression: compression)
+            try ROOTOutput.write(table, to: path, treeName: treeName, metadata: metadata, compression: compression, layout: layout)
         }
     }
 }
