@@ -19,6 +19,11 @@ public final class ROOTFileWriter {
     private var treeCycles: [String: Int16] = [:]
     private var metadataKeys: [KeyHeader] = []
     private var streamerKey: KeyHeader?
+    /// Whether the StreamerInfo written so far describes ROOT::RNTuple.
+    private var streamersDescribeRNTuple = false
+    private var ntuples: [RNTupleWriter] = []
+    /// The ROOT::RNTuple anchor keys, written when the file closes.
+    private var anchorKeys: [KeyHeader] = []
     private var nbytesName: Int32 = 0
     /// Once a record needed 64-bit seeks, every later key uses them.
     private(set) var largeKeys = false
@@ -56,12 +61,25 @@ public final class ROOTFileWriter {
     /// A new tree in the top directory; feed it with `append(_:)`. Its title defaults to `options.treeTitle`.
     public func makeTree(_ name: String, title: String? = nil) throws -> ROOTTreeWriter {
         guard !isClosed else { throw ROOTWriterError.closed(path) }
-        guard !name.isEmpty, !name.contains("/"), !trees.contains(where: { $0.name == name }) else {
+        guard !name.isEmpty, !name.contains("/"), !trees.contains(where: { $0.name == name }),
+              !ntuples.contains(where: { $0.name == name }) else {
             throw ROOTWriterError.invalidOption("tree name '\(name)' is empty, contains '/', or is already used")
         }
         let t = ROOTTreeWriter(file: self, name: name, title: title ?? options.treeTitle)
         trees.append(t)
         return t
+    }
+
+    /// A new RNTuple in the top directory; feed it with `append(_:)`. It is finished (footer and anchor) by `close()`.
+    public func makeNTuple(_ name: String) throws -> RNTupleWriter {
+        guard !isClosed else { throw ROOTWriterError.closed(path) }
+        try RNTupleSchema.checkName(name, ntuple: name)
+        guard !trees.contains(where: { $0.name == name }), !ntuples.contains(where: { $0.name == name }) else {
+            throw ROOTWriterError.invalidOption("ntuple name '\(name)' is already used")
+        }
+        let n = RNTupleWriter(file: self, name: name)
+        ntuples.append(n)
+        return n
     }
 
     /// Registers a tree writer created on its own (`ROOTTreeWriter(path:treeName:options:)`).
@@ -89,10 +107,16 @@ public final class ROOTFileWriter {
     public func close() throws {
         guard !isClosed else { throw ROOTWriterError.closed(path) }
         for t in trees { try t.flushPending() }
+        for n in ntuples {
+            let anchor = try n.finish()
+            anchorKeys.append(try appendKey(className: "ROOT::RNTuple", name: n.name, title: "", object: anchor,
+                                            objectLength: anchor.count))
+        }
         try saveMetadata()
         try out.commit()
         isClosed = true
         trees.removeAll()          // breaks the tree → file reference cycle
+        ntuples.removeAll()
     }
 
     /// Deletes the temporary file without producing `path`.
@@ -101,6 +125,7 @@ public final class ROOTFileWriter {
         isClosed = true
         out.discard()
         trees.removeAll()
+        ntuples.removeAll()
     }
 
     // MARK: - Keys
@@ -142,10 +167,13 @@ public final class ROOTFileWriter {
     /// Writes streamers (once), a new cycle of each tree, metadata strings (once), the keys list and free
     /// segments, then patches the directory record and the header. Called at autosave and at close.
     func saveMetadata() throws {
-        if streamerKey == nil {
+        // Rewritten once if an RNTuple appears after the first save (the header points at the latest list).
+        let withRNTuple = !ntuples.isEmpty
+        if streamerKey == nil || (withRNTuple && !streamersDescribeRNTuple) {
             streamerKey = try appendObject(className: "TList", name: "StreamerInfo", title: "Doubly linked list") { kl in
-                StreamerInfoCatalog.list(keyLength: kl)
+                StreamerInfoCatalog.list(keyLength: kl, includeRNTuple: withRNTuple)
             }
+            streamersDescribeRNTuple = withRNTuple
         }
         for t in trees {
             let cycle = (treeCycles[t.name] ?? 0) + 1
@@ -167,7 +195,7 @@ public final class ROOTFileWriter {
             }
         }
         // Keys list: the top directory's keys, uncompressed.
-        let listed = trees.compactMap { treeKeys[$0.name] } + metadataKeys
+        let listed = trees.compactMap { treeKeys[$0.name] } + anchorKeys + metadataKeys
         var kb = ROOTBuffer()
         kb.i32(Int32(listed.count))
         for k in listed { kb.raw(k.encoded()) }

@@ -57,6 +57,36 @@ public enum ROOTWriterBenchmark {
         return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
     }
 
+    /// Writes `t`'s columns (float32, float64, int32, bool) as raw little-endian files in `directory` and a JSON
+    /// manifest listing them (name, numpy dtype, path); returns the manifest's path.
+    static func writeManifest(_ t: EventTable, directory: String) throws -> String {
+        var manifest: [String] = []
+        for name in t.names {
+            guard let c = t[name] else { continue }
+            let file = directory + "/bench-col-\(name).bin"
+            let (data, dtype): (Data, String) = {
+                switch c.content {
+                case .float32(let a): return (a.withUnsafeBytes { Data($0) }, "<f4")
+                case .float64(let a): return (a.withUnsafeBytes { Data($0) }, "<f8")
+                case .int32(let a): return (a.withUnsafeBytes { Data($0) }, "<i4")
+                case .bool(let a): return (Data(a.map { $0 ? 1 : 0 }), "|b1")
+                default: return (Data(), "")
+                }
+            }()
+            try data.write(to: URL(fileURLWithPath: file))
+            manifest.append("{\"name\": \"\(name)\", \"dtype\": \"\(dtype)\", \"path\": \"\(file)\"}")
+        }
+        let manifestPath = directory + "/bench-manifest.json"
+        try ("[" + manifest.joined(separator: ", ") + "]").write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        return manifestPath
+    }
+
+    /// Deletes what `writeManifest` wrote.
+    static func removeManifest(_ t: EventTable, directory: String) {
+        for name in t.names { try? FileManager.default.removeItem(atPath: directory + "/bench-col-\(name).bin") }
+        try? FileManager.default.removeItem(atPath: directory + "/bench-manifest.json")
+    }
+
     /// Runs the benchmark in `directory` (files are deleted afterwards): every write `runs` times, medians reported
     /// (page-cache writeback makes single writes vary by tenths of a second). `python` must have uproot; when nil
     /// or missing, the uproot side is skipped and said so. `script` is the path of bench_uproot_write.py.
@@ -107,28 +137,8 @@ public enum ROOTWriterBenchmark {
             return lines.joined(separator: "\n")
         }
         // Hand uproot the same arrays as raw little-endian files.
-        var manifest: [String] = []
-        for name in t.names {
-            let c = t[name]!
-            let file = directory + "/bench-col-\(name).bin"
-            let (data, dtype): (Data, String) = {
-                switch c.content {
-                case .float32(let a): return (a.withUnsafeBytes { Data($0) }, "<f4")
-                case .float64(let a): return (a.withUnsafeBytes { Data($0) }, "<f8")
-                case .int32(let a): return (a.withUnsafeBytes { Data($0) }, "<i4")
-                case .bool(let a): return (Data(a.map { $0 ? 1 : 0 }), "|b1")
-                default: return (Data(), "")
-                }
-            }()
-            try data.write(to: URL(fileURLWithPath: file))
-            manifest.append("{\"name\": \"\(name)\", \"dtype\": \"\(dtype)\", \"path\": \"\(file)\"}")
-        }
-        let manifestPath = directory + "/bench-manifest.json"
-        try ("[" + manifest.joined(separator: ", ") + "]").write(toFile: manifestPath, atomically: true, encoding: .utf8)
-        defer {
-            for name in t.names { try? FileManager.default.removeItem(atPath: directory + "/bench-col-\(name).bin") }
-            try? FileManager.default.removeItem(atPath: manifestPath)
-        }
+        let manifestPath = try writeManifest(t, directory: directory)
+        defer { removeManifest(t, directory: directory) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = [script, manifestPath, directory + "/bench-uproot.root", String(runs)]

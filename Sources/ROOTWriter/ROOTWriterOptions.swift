@@ -28,6 +28,8 @@ public struct ROOTWriterOptions: Sendable {
     public var counterNames: [String: String] = [:]
     /// Save the tree metadata (a new TTree key cycle, keys list, header) every this many clusters; 0 = only at close.
     public var autosaveEveryClusters: Int = 64
+    /// Cluster, page and cluster-group sizes of RNTuples (`RNTupleFileWriter`, `ROOTFileWriter.makeNTuple`).
+    public var rntuple = RNTupleOptions()
     /// Unix time stamped into keys and directories (nil = now); fixing it makes output reproducible.
     public var timestamp: Int64? = nil
 

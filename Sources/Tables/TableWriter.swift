@@ -68,17 +68,28 @@ public enum TableWriter {
             var options = ROOTWriterOptions()
             options.compression = try CompressionSettings(parsing: output.compression)
             options.metadata = output.metadata
-            try ROOTFileWriter.write(tables: [(output.name, try sanitized(table))], to: output.path, options: options)
+            try ROOTFileWriter.write(tables: [(output.name, try sanitized(table, output: output.path))], to: output.path, options: options)
         case .rntuple:
-            throw TableError.unsupportedOutput(path: output.path, reason: "RNTuple output is not available yet")
+            var options = ROOTWriterOptions()
+            options.compression = try CompressionSettings(parsing: output.compression)
+            options.metadata = output.metadata
+            try RNTupleFileWriter.write(ntuples: [(output.name, try sanitized(table, output: output.path, replacing: ["/", ".", " ", "\\"]))],
+                                        to: output.path, options: options)
         }
     }
 
-    /// Column paths with '/' (nested branches or record members of the input) become flat names with '_'.
-    static func sanitized(_ table: EventTable) throws -> EventTable {
-        guard table.names.contains(where: { $0.contains("/") }) else { return table }
+    /// Column paths with '/' (nested branches or record members of the input) become flat names with '_'
+    /// (RNTuple field names also lose '.', ' ' and '\\'); two columns that would get one name are an error.
+    static func sanitized(_ table: EventTable, output: String, replacing: [String] = ["/"]) throws -> EventTable {
+        guard table.names.contains(where: { n in replacing.contains { n.contains($0) } }) else { return table }
         var out = EventTable(rowCount: table.rowCount)
-        for n in table.names { try out.add(n.replacingOccurrences(of: "/", with: "_"), try table.column(n)) }
+        for n in table.names {
+            let flat = replacing.reduce(n) { $0.replacingOccurrences(of: $1, with: "_") }
+            guard out[flat] == nil else {
+                throw TableError.unsupportedOutput(path: output, reason: "columns '\(n)' and another one both become '\(flat)'")
+            }
+            try out.add(flat, try table.column(n))
+        }
         return out
     }
 }

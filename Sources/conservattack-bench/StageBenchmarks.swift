@@ -11,6 +11,9 @@ enum StageBenchmarks {
     static func writer(python: String?, runs: Int, threads: [Int]) throws {
         print(try ROOTWriterBenchmark.run(entries: 2_000_000, python: python, script: "fixtures/rootwriter/bench_uproot_write.py",
                                           runs: runs, threadCounts: threads))
+        print(try RNTupleWriterBenchmark.run(entries: 2_000_000, python: python,
+                                             script: "fixtures/rntuple-writer/bench_uproot_rntuple_write.py",
+                                             runs: runs, threadCounts: threads))
     }
 
     static func attack() throws {

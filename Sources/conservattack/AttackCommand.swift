@@ -84,7 +84,7 @@ struct AttackCommand: ParsableCommand {
                                 envelopes: envelope, configuration: try configurationFromFlags(), checkpointDirectory: checkpoint)
             let result = try job.run(quiet: quiet)
             try TableIO.write(result.table, to: output, source: result.source, treeName: outputTree,
-                              format: try outputFormat.map(parseOutputFormat), metadata: result.metadata,
+                              format: try outputFormat.map { try parseOutputFormat($0, flag: "--output-format") }, metadata: result.metadata,
                               compression: compression, force: force)
             try writeAtomically(Array(try result.metricsJSON().utf8), to: metrics)
             emit(result.summary + "\n→ \(output), \(metrics)")

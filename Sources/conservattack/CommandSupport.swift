@@ -24,9 +24,9 @@ func emit(_ s: String) {
 }
 
 /// `ttree`, `rntuple` or `arrow` from a command-line flag.
-func parseOutputFormat(_ s: String) throws -> OutputFormat {
+func parseOutputFormat(_ s: String, flag: String) throws -> OutputFormat {
     guard let f = OutputFormat(rawValue: s.lowercased()) else {
-        throw ValidationError("output format '\(s)': use \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError("\(flag) takes \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'")
     }
     return f
 }

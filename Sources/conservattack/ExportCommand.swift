@@ -33,7 +33,7 @@ struct ExportCommand: ParsableCommand {
                 let lo = min(r.lowerBound ?? 0, table.rowCount), hi = min(r.upperBound ?? table.rowCount, table.rowCount)
                 table = table.rows(lo..<max(lo, hi))
             }
-            try TableIO.write(table, to: output, source: source.descriptor, treeName: outputTree, format: try format.map(parseOutputFormat),
+            try TableIO.write(table, to: output, source: source.descriptor, treeName: outputTree, format: try format.map { try parseOutputFormat($0, flag: "--format") },
                               metadata: ["conservattack.source": input],
                               compression: compression, force: force)
             emit("wrote \(table.rowCount) entries × \(table.columnCount) columns to \(output)")
