@@ -36,12 +36,10 @@ final class ChunkedDigestTests: XCTestCase {
             }
             let file = try ROOTFile(path: path)
             let most = try file.treePaths().compactMap { try? file.tree($0).entryCount }.max() ?? 0
-            for chunk in Set([1 + most / 7, 1 + most / 2, 97]) {
-                for aligned in [true, false] {
-                    let options = DigestOptions(threads: 2, chunkEntries: chunk, alignToClusters: aligned)
-                    XCTAssertEqual(try digest(path, options), whole, "\(path) chunk \(chunk) aligned \(aligned)")
-                    compared += 1
-                }
+            for (chunk, aligned) in [(1 + most / 7, true), (1 + most / 7, false), (1 + most / 2, false)] {
+                let options = DigestOptions(threads: 2, chunkEntries: chunk, alignToClusters: aligned)
+                XCTAssertEqual(try digest(path, options), whole, "\(path) chunk \(chunk) aligned \(aligned)")
+                compared += 1
             }
             // The default: sized by bytes (small here, so several chunks on the larger files).
             XCTAssertEqual(try digest(path, DigestOptions(threads: 2, chunkBytes: 64 << 10)), whole, path)
