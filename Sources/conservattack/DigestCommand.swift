@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ROOTIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `conservattack digest FILE`: the per-branch JSON digest used to score the reader against uproot.
 struct DigestCommand: ParsableCommand {
@@ -19,6 +22,7 @@ struct DigestCommand: ParsableCommand {
     @Option(name: .long, help: "Decoding threads (0 = one per core).") var threads: Int = 0
 
     func run() throws {
+        keepFreedChunkMemory()
         try reportingErrors {
             let f = try ROOTFile(path: file)
             let name = URL(fileURLWithPath: file).lastPathComponent
@@ -27,4 +31,18 @@ struct DigestCommand: ParsableCommand {
             emit(json.serialized(indent: 1))
         }
     }
+}
+
+/// Every chunk of the digest allocates and frees the same sizes again: glibc's mallopt keeps freed blocks
+/// in the heap for the next chunk (no unmapping and fresh page faults per chunk); peak memory stays about
+/// one chunk's worth. mallopt is looked up at run time (malloc.h is not in Swift's Glibc module); constants
+/// M_TRIM_THRESHOLD -1 and M_MMAP_THRESHOLD -3 are glibc's.
+func keepFreedChunkMemory() {
+    #if canImport(Glibc)
+    typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(nil, "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
+    _ = mallopt(-3, 32 << 20)
+    _ = mallopt(-1, 256 << 20)
+    #endif
 }

@@ -2,16 +2,25 @@ import Columnar
 
 /// The running digest record of one branch, fed column chunk by column chunk in entry order.
 ///
-/// Every statistic is a left-to-right fold over the values (sum in float64, in value order), so feeding
-/// the column in one piece or in any number of consecutive chunks gives the same record bit for bit.
+/// Sum, minimum and maximum (in float64, over finite values) are kept in 8 lanes, value `i` of the whole
+/// branch always in lane `i % 8`, combined in a fixed order at the end: vectorisable, and feeding the column
+/// in one piece or in any number of consecutive chunks gives the same record bit for bit.
 public struct BranchSummary: Sendable {
     public let dtype: DType
     public private(set) var count = 0
-    public private(set) var sum = 0.0
-    public private(set) var minimum = Double.infinity
-    public private(set) var maximum = -Double.infinity
-    public private(set) var finite = 0
-    public private(set) var nonfinite = 0
+    private var laneSum = SIMD8<Double>(repeating: 0)
+    private var laneMin = SIMD8<Double>(repeating: .infinity)
+    private var laneMax = SIMD8<Double>(repeating: -.infinity)
+    private var laneFinite = SIMD8<Int64>(repeating: 0)
+    /// Sum over the finite values: the lanes added pairwise, ((0+1)+(2+3))+((4+5)+(6+7)).
+    public var sum: Double {
+        let s = laneSum
+        return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+    }
+    public var minimum: Double { laneMin.min() }
+    public var maximum: Double { laneMax.max() }
+    public var finite: Int { Int(laneFinite.wrappedSum()) }
+    public var nonfinite: Int { count - finite }
     /// The first three values (as JSON numbers of their own kind).
     public private(set) var first: [JSONValue] = []
     /// The last three values seen so far, oldest first.
@@ -48,7 +57,6 @@ public struct BranchSummary: Sendable {
             last.removeFirst(Swift.max(0, last.count + tail - 3))
             for i in (n - tail)..<n { last.append(FileDigest.value(c, i)) }
         }
-        count += n
         switch c {
         case .bool(let a): fold(a) { $0 ? 1 : 0 }
         case .int8(let a): fold(a) { Double($0) }
@@ -64,26 +72,50 @@ public struct BranchSummary: Sendable {
         }
     }
 
-    /// Sum, extremes and finite counts over `a` in order (one specialised loop per element type).
+    /// Sum, extremes and finite counts over `a` (the values after the `count` already seen), lane by lane.
     @inline(__always)
     private mutating func fold<T>(_ a: [T], _ toDouble: (T) -> Double) {
-        var s = sum, lo = minimum, hi = maximum, good = 0
+        var s = laneSum, lo = laneMin, hi = laneMax, good = laneFinite
+        let first = count
         a.withUnsafeBufferPointer { p in
-            for x in p {
-                let v = toDouble(x)
-                if v.isFinite {
-                    s += v
-                    lo = Swift.min(lo, v)
-                    hi = Swift.max(hi, v)
-                    good += 1
-                }
+            let n = p.count
+            var i = 0
+            while i < n && (first + i) & 7 != 0 {
+                Self.one(toDouble(p[i]), lane: (first + i) & 7, &s, &lo, &hi, &good)
+                i += 1
+            }
+            let infinity = SIMD8<Double>(repeating: .infinity)
+            while i + 8 <= n {
+                var v = SIMD8<Double>()
+                for j in 0..<8 { v[j] = toDouble(p[i + j]) }
+                let ok = (v .< infinity) .& (v .> -infinity)   // false for NaN and ±inf
+                s += v.replacing(with: 0, where: .!ok)
+                lo = pointwiseMin(lo, v.replacing(with: .infinity, where: .!ok))
+                hi = pointwiseMax(hi, v.replacing(with: -.infinity, where: .!ok))
+                good &+= SIMD8<Int64>(repeating: 0).replacing(with: 1, where: ok)
+                i += 8
+            }
+            while i < n {
+                Self.one(toDouble(p[i]), lane: (first + i) & 7, &s, &lo, &hi, &good)
+                i += 1
             }
         }
-        sum = s
-        minimum = lo
-        maximum = hi
-        finite += good
-        nonfinite += a.count - good
+        laneSum = s
+        laneMin = lo
+        laneMax = hi
+        laneFinite = good
+        count += a.count
+    }
+
+    /// One value into its lane (the head and tail of a chunk).
+    @inline(__always)
+    private static func one(_ v: Double, lane: Int, _ s: inout SIMD8<Double>, _ lo: inout SIMD8<Double>,
+                            _ hi: inout SIMD8<Double>, _ good: inout SIMD8<Int64>) {
+        guard v.isFinite else { return }
+        s[lane] += v
+        lo[lane] = Swift.min(lo[lane], v)
+        hi[lane] = Swift.max(hi[lane], v)
+        good[lane] += 1
     }
 
     /// The digest record (README of shared/rootfiles), `typename` and `interpretation` informative.
