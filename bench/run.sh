@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: reading speed against uproot and against the decompression limit, peak memory of
-# chunked reading, plus rows from other stages. The lead's Makefile calls it as `bench: ; bench/run.sh`.
+# `make bench`: reading speed against uproot and against the decompression limit, whole-process
+# `conservattack digest` rows (process start included, peak RSS), peak memory of chunked reading, plus
+# rows from other stages. The lead's Makefile calls it as `bench: ; bench/run.sh`.
 #
 #   bench/run.sh                 full run (files generated once into bench/data/, ~1 GB)
 #   BENCH_RUNS=3 bench/run.sh    fewer timed runs (default 5, after one warm-up)
@@ -33,7 +34,9 @@ mkdir -p "$DATA"
 echo "== building conservattack-bench (release)"
 # BUILD_FLAGS: the Makefile's (CPU-specific code generation on AVX2 machines), so we time what `make` builds.
 swift build -c release ${BUILD_FLAGS:-} --product conservattack-bench >/dev/null
+swift build -c release ${BUILD_FLAGS:-} --product conservattack >/dev/null
 BIN=$(swift build -c release ${BUILD_FLAGS:-} --show-bin-path)/conservattack-bench
+CLI=$(swift build -c release ${BUILD_FLAGS:-} --show-bin-path)/conservattack
 # glibc: large blocks from the heap, freed memory kept mapped. The limit's per-basket arrays and our
 # columns then both reuse warm memory in every timed run, instead of paying page faults that depend on
 # glibc's adaptive mmap threshold (which treats many small and few large blocks differently).
@@ -54,6 +57,10 @@ for f in $FILES; do
     branch=lep1_pt
     case $f in jagged*) branch=Jet_pt ;; esac
     "$BIN" file "$path" --runs "$RUNS" --uproot "$u" --branch "$branch" --threads 1,2
+    # Whole process, as a user runs it: `conservattack digest FILE` in a child process (start included,
+    # without the malloc settings above: the command sets its own), against the same limit and uproot.
+    env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ \
+        "$BIN" process "$path" --binary "$CLI" --runs "$RUNS" --uproot "$u" --threads 1,2
 done
 
 echo

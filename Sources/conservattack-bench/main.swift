@@ -7,6 +7,8 @@ import Attack
 ///   conservattack-bench header
 ///   conservattack-bench file PATH [--tree T] [--runs N] [--uproot SECONDS] [--branch NAME] [--threads 1,2]
 ///       rows: decompression-only limit, ours (all branches; one branch) at each thread count, uproot anchor
+///   conservattack-bench process PATH --binary CONSERVATTACK [--runs N] [--uproot WALL,CPU] [--threads 1,2]
+///       rows: `conservattack digest PATH` as a child process (start included) against the limit and uproot
 ///   conservattack-bench peak PATH [--tree T] [--chunk N] [--threads N]
 ///       reads the tree in N-entry chunks and prints this process's peak resident memory (VmHWM)
 func option(_ name: String, _ args: [String]) -> String? {
@@ -96,6 +98,29 @@ case "file":
         // Cheap consistency check: the thread count must not change the result.
         if threadCounts.count > 1, try tree.arrays(threads: threadCounts[0]) != tree.arrays(threads: threadCounts[1]) {
             fail("\(path): results differ between \(threadCounts[0]) and \(threadCounts[1]) threads")
+        }
+    } catch {
+        fail("\(path): \(error)")
+    }
+
+case "process":
+    guard args.count >= 2, let binary = option("--binary", args) else { fail("process: PATH and --binary CONSERVATTACK needed") }
+    let path = args[1]
+    let runs = Int(option("--runs", args) ?? "5") ?? 5
+    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
+    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
+    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
+    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    do {
+        let tree = try ROOTFile(path: path).tree(option("--tree", args) ?? "events")
+        let limit = try BasketBench(tree: tree, branches: tree.numericBranchNames)
+        let bytes = Double(try limit.run())
+        let tLimit = try Timing.median(runs: runs) { try limit.run() }
+        row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytes, uproot: uproot, limit: tLimit, "limit, in process")
+        for t in threadCounts {
+            let r = try ProcessBench.median([binary, "digest", path, "--threads", String(t)], runs: runs)
+            row(label, "digest process, \(t) thread\(t == 1 ? "" : "s")", (r.wall, r.cpu), threads: t, bytes: bytes, uproot: uproot,
+                limit: t == 1 ? tLimit : nil, String(format: "whole process, peak RSS %.0f MB", r.peakMB))
         }
     } catch {
         fail("\(path): \(error)")

@@ -18,6 +18,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// One warning line on stderr (the command goes on).
+func warn(_ s: String) {
+    FileHandle.standardError.write(Data("conservattack: warning: \(s)\n".utf8))
+}
+
 /// Writes to stdout without buffering surprises.
 func emit(_ s: String) {
     FileHandle.standardOutput.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))

@@ -38,7 +38,15 @@ struct InspectCommand: ParsableCommand {
                 emit("\(pad)\(key.name)/  (\(key.className))")
                 try list(try dir.subdirectory(key.name), file: f, depth: depth + 1)
             } else if TTree.classNames.contains(key.className) {
-                let t = try f.tree(path)
+                let t: TTree
+                do {
+                    t = try f.tree(path)
+                } catch let e as ROOTError where e.kind != .truncated && e.kind != .io {
+                    // One tree that cannot be read does not hide the rest of the file.
+                    emit("\(pad)\(key.className) \(key.name);\(key.cycle)  unsupported: \(e.message)")
+                    warn("tree \(path): \(e)")
+                    continue
+                }
                 emit("\(pad)\(key.className) \(key.name);\(key.cycle)  \(t.entryCount) entries  \"\(t.title)\"")
                 printBranches(t, pad: pad + "  ")
             } else {
@@ -56,7 +64,16 @@ struct InspectCommand: ParsableCommand {
         emit(pad + "branch".padded(nameWidth) + "  " + "C++ type".padded(typeWidth) + "  " + "interpretation".padded(22)
              + "  " + "compressed".leftPadded(12) + "  " + "uncompressed".leftPadded(12) + "  baskets")
         for b in rows {
-            let interp = t.interpretation(of: b)
+            var interp = t.interpretation(of: b)
+            if interp.codec != nil {
+                // Branches whose baskets a whole read cannot use (see TTree.readableEntries).
+                do { _ = try t.readableEntries(of: b) } catch let e as ROOTError {
+                    interp = .unsupported(e.message)
+                    warn("tree \(t.path) branch \(b.path): \(e.message)")
+                } catch {
+                    interp = .unsupported("\(error)")
+                }
+            }
             if interp == .container {
                 emit(pad + b.path.padded(nameWidth) + "  " + t.typeName(of: b).padded(typeWidth) + "  (group of \(b.branches.count))")
                 continue

@@ -25,6 +25,10 @@ struct ObjectReader {
     /// Nesting depth guard against hostile, deeply nested object graphs.
     private var depth = 0
     static let maxDepth = 64
+    /// The file's class layouts, for classes read by streamer (StreamerDrivenObjects.swift).
+    var streamers: [String: StreamerInfo] = [:]
+    /// Read the tree classes by streamer even for versions with a hand-written reader (tests compare both).
+    var preferStreamers = false
 
     private enum Ref { case className(String), object(ROOTObject?) }
 

@@ -6,75 +6,55 @@ import Columnar
 /// kind (flat | fixed | jagged | other), dtype, count, sum/min/max over finite values, nonfinite,
 /// first/last three numbers, counts_sum + counts_first (jagged), shape (fixed).
 public enum FileDigest {
-    /// Builds the digest of every tree and RNTuple in the file. Read errors propagate (a broken file is an error).
+    /// Builds the digest of every tree and RNTuple in the file. Errors that damage the file propagate; a branch,
+    /// field, tree or RNTuple that cannot be read becomes a record with an `error` field (see `digest(_:fileName:options:)`).
     public static func digest(_ file: ROOTFile, fileName: String, threads: Int = 0) throws -> JSONValue {
+        try digest(file, fileName: fileName, options: DigestOptions(threads: threads)).json
+    }
+
+    /// The digest, read in chunks of entries (`options`; RNTuples in chunks of whole clusters), and what could not be read.
+    ///
+    /// A branch that fails is a record of kind `other` with an `error` (branch, basket, byte offset); a
+    /// tree whose object cannot be read is `{"error", "branches": {}}`. Both are in `failures`. Thrown:
+    /// errors of the file itself (header, directories, bytes past its end), and a tree error when every
+    /// tree of the file fails (nothing of it is readable).
+    public static func digest(_ file: ROOTFile, fileName: String,
+                              options: DigestOptions) throws -> (json: JSONValue, failures: [DigestFailure]) {
         var trees: [(String, JSONValue)] = []
-        for path in try file.treePaths() {
-            let tree = try file.tree(path)
-            var records: [(String, JSONValue)] = []
-            let numeric = tree.allBranches.filter { tree.interpretation(of: $0).codec != nil }
-            let table = try tree.arrays(numeric.map(\.path), threads: threads)
-            for b in tree.allBranches {
-                let interp = tree.interpretation(of: b)
-                switch interp {
-                case .container: continue
-                case .unsupported(let why):
-                    records.append((b.path, .object([("kind", .string("other")), ("typename", .string(tree.typeName(of: b))),
-                                                     ("interpretation", .string(why))])))
-                default:
-                    let column = try table.column(b.path)
-                    records.append((b.path, record(column, typeName: tree.typeName(of: b), interpretation: interp)))
-                }
+        var failures: [DigestFailure] = []
+        var treeErrors: [ROOTError] = []
+        let paths = try file.treePaths()
+        for path in paths {
+            let tree: TTree
+            do {
+                tree = try file.tree(path)
+            } catch {
+                let e = ROOTError.wrap(error, file: file.path, object: "tree \(path)", offset: nil)
+                if TreeDigest.isFileDamage(e) { throw e }
+                treeErrors.append(e)
+                failures.append(DigestFailure(tree: path, branch: nil, error: e))
+                var shown = e
+                shown.file = nil
+                trees.append((path, .object([("error", .string(shown.description)), ("branches", .object([]))])))
+                continue
             }
-            trees.append((path, .object([("entries", .int(Int64(tree.entryCount))), ("branches", .object(records))])))
+            let (record, branchFailures) = try TreeDigest(tree: tree, options: options).run()
+            trees.append((path, record))
+            failures += branchFailures
         }
-        let rntuples = try RNTupleDigest.digest(file, threads: threads)
-        return .object([("file", .string(fileName)), ("trees", .object(trees)), ("rntuples", rntuples)])
+        let (rntuples, ntupleFailures, ntupleErrors, ntupleCount) = try RNTupleDigest.digest(file, options: options)
+        failures += ntupleFailures
+        let errors = treeErrors + ntupleErrors
+        // Nothing of the file is readable: that is the file's error, not a record.
+        if let first = errors.first, errors.count == paths.count + ntupleCount { throw first }
+        return (.object([("file", .string(fileName)), ("trees", .object(trees)), ("rntuples", rntuples)]), failures)
     }
 
     /// The record of one decoded column.
     public static func record(_ column: Column, typeName: String, interpretation: Interpretation) -> JSONValue {
-        let c = column.content
-        var sum = 0.0, lo = Double.infinity, hi = -Double.infinity
-        var nonfinite = 0, finite = 0
-        for i in 0..<c.count {
-            let v = c.double(at: i)
-            if v.isFinite {
-                sum += v
-                lo = Swift.min(lo, v)
-                hi = Swift.max(hi, v)
-                finite += 1
-            } else {
-                nonfinite += 1
-            }
-        }
-        let n = c.count
-        let firstIdx = Array(0..<Swift.min(3, n))
-        let lastIdx = Array(Swift.max(0, n - 3)..<n)
-        var fields: [(String, JSONValue)] = [
-            ("dtype", .string(c.dtype.rawValue)),
-            ("count", .int(Int64(n))),
-            ("sum", .double(sum)),
-            ("min", finite > 0 ? .double(lo) : .null),
-            ("max", finite > 0 ? .double(hi) : .null),
-            ("nonfinite", .int(Int64(nonfinite))),
-            ("first", .array(firstIdx.map { value(c, $0) })),
-            ("last", .array(lastIdx.map { value(c, $0) })),
-            ("typename", .string(typeName)),
-            ("interpretation", .string(interpretation.summary)),
-        ]
-        switch column.layout {
-        case .flat: fields.append(("kind", .string("flat")))
-        case .fixed(let shape):
-            fields.append(("kind", .string("fixed")))
-            fields.append(("shape", .array(shape.map { .int(Int64($0)) })))
-        case .jagged(let offsets):
-            fields.append(("kind", .string("jagged")))
-            fields.append(("counts_sum", .int(Int64(offsets.last ?? 0))))
-            let k = Swift.min(5, offsets.count - 1)
-            fields.append(("counts_first", .array((0..<Swift.max(0, k)).map { .int(Int64(offsets[$0 + 1] - offsets[$0])) })))
-        }
-        return .object(fields)
+        var summary = BranchSummary(dtype: column.dtype)
+        summary.add(column)
+        return summary.record(typeName: typeName, interpretation: interpretation)
     }
 
     /// Element `i` as a JSON number of its own kind (integers stay integers, bool as 0/1).

@@ -43,7 +43,11 @@ public struct Key: Sendable {
         let title = try c.readTString()
         let key = Key(totalBytes: nbytes, version: version, objectLength: objlen, keyLength: keylen, cycle: cycle,
                       seekKey: seekKey, seekParentDirectory: seekPdir, className: className, name: name, title: title)
-        guard keylen >= Int16(c.position - start), nbytes >= Int32(keylen), objlen >= 0 else {
+        // fKeylen must hold at least the fixed fields; the strings may be longer than fKeylen says (ROOT
+        // writes keys-list entries whose names or seek width differ from the record at fSeekKey, whose
+        // fKeylen is the one that counts). An uncompressed object has fNbytes = fKeylen + fObjlen exactly.
+        let fixed = large ? 34 : 26
+        guard Int(keylen) >= fixed, nbytes >= Int32(keylen), objlen >= 0 else {
             throw ROOTError(.malformed, "key '\(name)': fNbytes \(nbytes), fKeylen \(keylen), fObjlen \(objlen) inconsistent",
                             offset: c.base + Int64(start))
         }

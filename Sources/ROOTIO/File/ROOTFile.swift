@@ -127,7 +127,10 @@ public final class ROOTFile: @unchecked Sendable {
     }
 
     /// A tree by path ("events", "dir/sub/tree", "tree;2").
-    public func tree(_ path: String) throws -> TTree {
+    public func tree(_ path: String) throws -> TTree { try tree(path, streamerDriven: false) }
+
+    /// A tree, its classes read from the file's TStreamerInfo when `streamerDriven` (tests).
+    func tree(_ path: String, streamerDriven: Bool) throws -> TTree {
         var parts = path.split(separator: "/").map(String.init)
         guard let last = parts.popLast() else { throw ROOTError(.notFound, "empty tree path", file: self.path) }
         var dir = root
@@ -136,7 +139,7 @@ public final class ROOTFile: @unchecked Sendable {
         guard TTree.classNames.contains(key.className) else {
             throw ROOTError(.notFound, "'\(path)' is a \(key.className), not a TTree", file: self.path)
         }
-        return try TTree(file: self, key: key, path: path)
+        return try TTree(file: self, key: key, path: path, streamerDriven: streamerDriven)
     }
 
     /// An RNTuple by path ("events", "dir/ntuple", "ntuple;2").

@@ -54,6 +54,7 @@ enum BasketDecoder {
         guard offsets[0] >= 0, offsets[p.entryCount] <= p.data.count else {
             throw ROOTError(.malformed, "\(what): entry offsets \(offsets[0])..<\(offsets[p.entryCount]) outside the basket's \(p.data.count) bytes")
         }
+        if codec == .objectBits { return try decodeObjectBits(p, offsets: offsets, what: what) }
         let size = codec.storedSize
         var counts = [Int](repeating: 0, count: p.entryCount)
         var total = 0
@@ -86,6 +87,33 @@ enum BasketDecoder {
         return Piece(content: try convert(packed[...], codec: codec, count: total), counts: counts, entryCount: p.entryCount)
     }
 
+    /// TObject::fBits of a split collection's objects, entry by entry: each item is a big-endian uint32,
+    /// then 2 more bytes (the process id of a referenced object) when bit kIsReferenced (1 << 4) is set.
+    private static func decodeObjectBits(_ p: BasketPayload, offsets: [Int], what: String) throws -> Piece {
+        var counts = [Int](repeating: 0, count: p.entryCount)
+        var values: [UInt32] = []
+        values.reserveCapacity((offsets[p.entryCount] - offsets[0]) / 4)
+        let d = p.data
+        for e in 0..<p.entryCount {
+            var at = offsets[e]
+            let end = offsets[e + 1]
+            guard at <= end else { throw ROOTError(.malformed, "\(what): entry \(e) offsets decrease") }
+            while at < end {
+                guard end - at >= 4 else {
+                    throw ROOTError(.malformed, "\(what): entry \(e) ends inside an fBits item (\(end - at) bytes left)")
+                }
+                let bits = UInt32(d[at]) << 24 | UInt32(d[at + 1]) << 16 | UInt32(d[at + 2]) << 8 | UInt32(d[at + 3])
+                at += bits & (1 << 4) != 0 ? 6 : 4
+                guard at <= end else {
+                    throw ROOTError(.malformed, "\(what): entry \(e): a referenced object's process id runs past the entry")
+                }
+                values.append(bits)
+                counts[e] += 1
+            }
+        }
+        return Piece(content: .uint32(values), counts: counts, entryCount: p.entryCount)
+    }
+
     /// Big-endian bytes → typed array (bulk copy, then byte swap in place).
     static func convert(_ bytes: ArraySlice<UInt8>, codec: ElementCodec, count: Int) throws -> NumericArray {
         switch codec {
@@ -101,6 +129,8 @@ enum BasketDecoder {
             }
         case .float32AsFloat64:
             return .float64(swapped(bytes, count, UInt32.self).map { Double(Float(bitPattern: $0)) })
+        case .objectBits:
+            return .uint32(swapped(bytes, count, UInt32.self))
         case let .scaled(low, high, bits, output):
             let raw = swapped(bytes, count, UInt32.self)
             if output == .float32 {

@@ -10,8 +10,9 @@ import Columnar
 /// | TBranch, several leaves (leaf list) | unsupported as one column                              |
 /// | TLeafD32 / TLeafF16                 | range and bits from the leaf title `d[low,high,bits]`  |
 /// | TBranchElement, basic streamer type | flat (1-19), fixed (21-39), jagged with 1-byte header (41-59) |
-/// | TBranchElement, fType 31 / 41       | member of a split collection: jagged                   |
+/// | TBranchElement, fType 31 / 41       | member of a split collection: jagged (fBits: 4 or 6 B) |
 /// | TBranchElement, vector<T> / set<T>  | jagged with a 10-byte header per entry                 |
+/// | TBranchElement, std::bitset<N>      | jagged bool, N per entry, with the same 10-byte header |
 public struct BranchIdentifier {
     let streamers: [String: StreamerInfo]
 
@@ -136,6 +137,11 @@ public struct BranchIdentifier {
         // std::vector<T>, std::set<T>, RVec<T> at the top or as a member.
         let containerName = el?.typeName ?? (b.elementID < 0 ? b.elementClassName : "")
         if type == 500 || type == 300 || type == -1 || type == 365 {
+            if Self.bitsetSize(containerName) != nil {
+                // std::bitset<N>: streamed like vector<bool> (byte count, version, size N, N bools).
+                if inCollection { return .unsupported("\(containerName) inside a split collection") }
+                return .jagged(.plain(.bool), headerBytes: 10)
+            }
             if let inner = Self.sequenceElement(containerName), let dtype = Self.dtype(cppName: inner) {
                 if inCollection { return .unsupported("\(containerName) inside a split collection") }
                 return .jagged(.plain(dtype), headerBytes: 10)
@@ -152,6 +158,8 @@ public struct BranchIdentifier {
             return .unsupported("streamer type \(type)")
         }
         if inCollection {
+            // kBits (15): TObject::fBits, 4 or 6 bytes per object (see ElementCodec.objectBits).
+            if block == 0 && base == 15 { return .jagged(.objectBits, headerBytes: 0) }
             return block == 0 ? .jagged(codec, headerBytes: 0) : .unsupported("array inside a split collection")
         }
         switch block {
@@ -186,6 +194,13 @@ public struct BranchIdentifier {
         case 19: return truncatedCodec(title: element?.title ?? "", isFloat16: true)
         default: return nil
         }
+    }
+
+    /// `N` of `bitset<N>` / `std::bitset<N>`; nil for anything else.
+    static func bitsetSize(_ name: String) -> Int? {
+        let n = name.replacingOccurrences(of: "std::", with: "").replacingOccurrences(of: " ", with: "")
+        guard n.hasPrefix("bitset<"), n.hasSuffix(">") else { return nil }
+        return Int(n.dropFirst("bitset<".count).dropLast())
     }
 
     /// `T` of `vector<T>`, `std::vector<T>`, `set<T>`, `ROOT::VecOps::RVec<T>`; nil for anything else.

@@ -10,12 +10,15 @@ public enum ElementCodec: Sendable, Equatable {
     case scaled(low: Double, high: Double, bits: Int, output: DType)
     /// Double32_t / Float16_t with a zero range: 1-byte exponent + 2-byte mantissa holding `bits` bits.
     case truncated(bits: Int, output: DType)
+    /// TObject::fBits of the objects of a split collection: a uint32, followed by a uint16 process id
+    /// when the object is referenced (bit kIsReferenced, 1 << 4), so items are 4 or 6 bytes.
+    case objectBits
 
     /// Bytes per stored element.
     public var storedSize: Int {
         switch self {
         case .plain(let t): return t.byteWidth
-        case .float32AsFloat64, .scaled: return 4
+        case .float32AsFloat64, .scaled, .objectBits: return 4
         case .truncated: return 3
         }
     }
@@ -25,6 +28,7 @@ public enum ElementCodec: Sendable, Equatable {
         switch self {
         case .plain(let t): return t
         case .float32AsFloat64: return .float64
+        case .objectBits: return .uint32
         case .scaled(_, _, _, let o), .truncated(_, let o): return o
         }
     }

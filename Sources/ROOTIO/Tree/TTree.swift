@@ -17,12 +17,16 @@ public final class TTree: @unchecked Sendable {
     public let allBranches: [BranchModel]
     let identifier: BranchIdentifier
 
-    init(file: ROOTFile, key: Key, path: String) throws {
+    /// `streamerDriven`: read the tree classes from the file's TStreamerInfo even where a hand-written
+    /// reader exists (tests compare the two).
+    init(file: ROOTFile, key: Key, path: String, streamerDriven: Bool = false) throws {
         self.file = file
         self.path = path
         let what = "\(key.className) \(path)"
         do {
             var reader = ObjectReader(try file.objectCursor(key))
+            reader.streamers = file.streamerInfos
+            reader.preferStreamers = streamerDriven
             let header: ObjectReader.TreeHeader
             if key.className == "TTree" {
                 header = try reader.readTree()

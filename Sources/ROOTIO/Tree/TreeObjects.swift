@@ -1,4 +1,5 @@
-/// Hand-written readers for the tree classes, by class version (ROOT 5.23 to 6.3x).
+/// Hand-written readers for the tree classes, by class version (ROOT 5.23 to 6.3x); other versions are read
+/// from the file's own TStreamerInfo (StreamerDrivenObjects.swift).
 ///
 /// | class          | versions | members read (in order)                                              |
 /// |----------------|----------|----------------------------------------------------------------------|
@@ -21,10 +22,7 @@ extension ObjectReader {
     mutating func readTree() throws -> TreeHeader {
         let h = try cursor.readObjectHeader("TTree")
         let v = h.version
-        guard v >= 16 else {
-            throw ROOTError(.unsupported, "TTree class version \(v) (older than ROOT 5.2x) is not supported",
-                            offset: cursor.base + Int64(h.start))
-        }
+        if v < 16 || v > 20 || preferStreamers { return try readTreeByStreamer(h) }
         let named = try cursor.readTNamed()
         try cursor.skipObject("TAttLine")
         try cursor.skipObject("TAttFill")
@@ -56,6 +54,10 @@ extension ObjectReader {
         let b = BranchModel()
         b.className = className
         let outer = try cursor.readObjectHeader(className)
+        if preferStreamers || (className == "TBranchElement" && (outer.version < 8 || outer.version > 10)) {
+            try readBranchMembersByStreamer(b, header: outer, className: className)
+            return b
+        }
         if className == "TBranch" {
             try readBranchMembers(b, header: outer)
             return b
@@ -87,9 +89,7 @@ extension ObjectReader {
 
     private mutating func readBranchMembers(_ b: BranchModel, header h: ObjectHeader) throws {
         let v = h.version
-        guard v >= 10 else {
-            throw ROOTError(.unsupported, "TBranch class version \(v) is not supported", offset: cursor.base + Int64(h.start))
-        }
+        if v < 10 || v > 13 { return try readBranchMembersByStreamer(b, header: h) }
         let named = try cursor.readTNamed()
         b.name = named.name
         b.title = named.title
@@ -129,6 +129,15 @@ extension ObjectReader {
         leaf.className = className
         let outer = try cursor.readObjectHeader(className)
         let h = try cursor.readObjectHeader("TLeaf")
+        if h.version != 2 || preferStreamers {
+            try readLeafMembersByStreamer(leaf, header: h)
+            if className == "TLeafElement" {
+                leaf.elementID = try cursor.read(Int32.self)
+                leaf.elementType = try cursor.read(Int32.self)
+            }
+            if let end = outer.end { try cursor.seek(end) }
+            return leaf
+        }
         let named = try cursor.readTNamed()
         leaf.name = named.name
         leaf.title = named.title
