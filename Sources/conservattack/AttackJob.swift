@@ -59,7 +59,7 @@ struct AttackJob {
         if let table { nominal = table } else {
             let opened = try TableIO.open(input)
             source = opened.descriptor
-            nominal = try opened.read()
+            nominal = try TableIO.read(opened)
         }
         for f in names { _ = try nominal.column(f) }
         let x = try nominal.featureMatrix(names)

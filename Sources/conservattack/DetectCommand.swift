@@ -60,7 +60,7 @@ struct DetectCommand: ParsableCommand {
                 throw ValidationError("the model takes \(net.inputCount) inputs but --features names \(names.count)")
             }
             let cleanSource = try TableIO.open(clean)
-            let cleanTable = try cleanSource.read()
+            let cleanTable = try TableIO.read(cleanSource)
             let cleanX = try cleanTable.featureMatrix(names)
             let extraX = try extraClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
             var cls = trueClass

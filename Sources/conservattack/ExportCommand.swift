@@ -28,7 +28,7 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors {
             let range = try entries.map(Self.parseRange)
             let source = try TableIO.open(input)
-            var table = try source.read(branches.isEmpty ? nil : branches, entries: nil, threads: threads)
+            var table = try TableIO.read(source, branches: branches.isEmpty ? nil : branches, threads: threads)
             if let r = range {
                 let lo = min(r.lowerBound ?? 0, table.rowCount), hi = min(r.upperBound ?? table.rowCount, table.rowCount)
                 table = table.rows(lo..<max(lo, hi))

@@ -40,7 +40,7 @@ struct RunPipeline {
         if let simulationTable { nominal = simulationTable } else {
             let opened = try TableIO.open(c.simulation)
             source = opened.descriptor
-            nominal = try opened.read()
+            nominal = try TableIO.read(opened)
         }
         if let rs = regions {
             for r in rs.regions {

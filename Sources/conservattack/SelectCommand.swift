@@ -31,7 +31,7 @@ struct SelectCommand: ParsableCommand {
             let needed = SelectionSummary.branchesNeeded(cut: cutExpr, weight: weightExpr)
             let all = output != nil
             let source = try TableIO.open(input)
-            let table = try source.read(all ? nil : needed, entries: nil, threads: threads)
+            let table = try TableIO.read(source, branches: all ? nil : needed, threads: threads)
             let summary = try SelectionSummary.compute(cut: cutExpr, weight: weightExpr, table: table, includeCutflow: cutflow)
             emit(json ? try summary.json() : summary.text())
             if let output {

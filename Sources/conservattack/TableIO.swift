@@ -8,9 +8,20 @@ enum TableIO {
     /// The table at `FILE[:NAME]`.
     static func open(_ spec: String) throws -> any TableSource { try TableSources.open(spec) }
 
-    /// Columns of the table at `spec`; `branches` are names or globs (nil = every numeric one).
+    /// Columns of the table at `spec`; `branches` are names or globs (nil = every readable numeric one).
     static func read(_ spec: String, branches: [String]? = nil, entries: Range<Int>? = nil, threads: Int = 0) throws -> EventTable {
-        try open(spec).read(branches, entries: entries, threads: threads)
+        try read(open(spec), branches: branches, entries: entries, threads: threads)
+    }
+
+    /// Columns of `source`: the named ones (an unreadable one is an error naming it), or with `branches` nil every
+    /// numeric column that can be read, warning on stderr about each one left out.
+    static func read(_ source: any TableSource, branches: [String]? = nil, entries: Range<Int>? = nil, threads: Int = 0) throws -> EventTable {
+        if let branches { return try source.read(branches, entries: entries, threads: threads) }
+        let (table, skipped) = try source.readReadable(entries: entries, threads: threads)
+        for s in skipped {
+            FileHandle.standardError.write(Data("conservattack: warning: \(source.descriptor.spec): skipping unreadable column \(s)\n".utf8))
+        }
+        return table
     }
 
     /// Writes a table by the output's extension. A ROOT output is a TTree or an RNTuple as `source` was (or

@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
                 guard let cls = adversarialClass ?? advSource.descriptor.storedTrueClass else {
                     throw ValidationError("give --adversarial-class (\(adv) has no conservattack.true_class metadata)")
                 }
-                let table = try advSource.read()
+                let table = try TableIO.read(advSource)
                 let advWeights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: table) }
                 let advX = try table.featureMatrix(names)
                 let cleanX = try adversarialClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }

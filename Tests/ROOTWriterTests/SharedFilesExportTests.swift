@@ -14,6 +14,18 @@ final class SharedFilesExportTests: XCTestCase {
     static let compared: Set<String> = ["dtype", "count", "sum", "min", "max", "nonfinite", "first", "last", "kind", "shape",
                                         "counts_sum", "counts_first"]
 
+    /// The branches that can be read (a branch neither we nor uproot can read, e.g. uproot-mc10events.root's
+    /// empty `std::bitset<256>` entries, is left out, as `export` leaves it out with a warning).
+    func readable(_ tree: TTree, _ names: [String]) throws -> EventTable {
+        if let all = try? tree.arrays(names) { return all }
+        var table = EventTable(rowCount: tree.entryCount)
+        for n in names {
+            guard let c = try? tree.column(n) else { continue }
+            try table.add(n, c)
+        }
+        return table
+    }
+
     func testExportKeepsEveryNumericBranchDigest() throws {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: Self.sharedDir) else {
             throw XCTSkip("\(Self.sharedDir) is not present")
@@ -27,7 +39,7 @@ final class SharedFilesExportTests: XCTestCase {
                 let tree = try input.tree(path)
                 let numeric = tree.numericBranchNames
                 guard !numeric.isEmpty else { continue }
-                tables.append((TreeSchema.flatName(path), try tree.arrays(numeric)))
+                tables.append((TreeSchema.flatName(path), try readable(tree, numeric)))
             }
             guard !tables.isEmpty else { skipped.append(name); continue }
             let outPath = out + "/" + name

@@ -104,6 +104,21 @@ final class TableSourceTests: XCTestCase {
         XCTAssertEqual(out.name, "events")
     }
 
+    func testOneUnreadableBranchDoesNotCostTheRestOfTheTable() throws {
+        guard let shared = Fixtures.shared else { throw XCTSkip("../shared not present: uproot-mc10events.root needed") }
+        // Info/triggerBits (std::bitset<256>) has entries of 0 bytes: neither we nor uproot can read it.
+        let source = try TableSources.open(shared.appendingPathComponent("rootfiles/uproot-mc10events.root").path + ":Events")
+        XCTAssertThrowsError(try source.read(nil, entries: nil, threads: 1))
+        XCTAssertThrowsError(try source.read(["Info/triggerBits"], entries: nil, threads: 1)) { e in
+            XCTAssertTrue("\(e)".contains("Info/triggerBits"), "\(e)")
+        }
+        let (table, skipped) = try source.readReadable(threads: 1)
+        XCTAssertEqual(skipped.map(\.name), ["Info/triggerBits"])
+        XCTAssertTrue(skipped[0].reason.contains("basket 0"), skipped[0].reason)
+        XCTAssertEqual(table.names.count, source.numericColumnNames.count - 1)
+        XCTAssertEqual(table.rowCount, source.descriptor.entries)
+    }
+
     func testOutputResolution() throws {
         let rnt = TableDescriptor(kind: .rntuple, file: "in.root", name: "t", entries: 1)
         let tree = TableDescriptor(kind: .ttree, file: "in.root", name: "dir/Events;2", entries: 1)
