@@ -129,14 +129,16 @@ enum StreamerInfoCatalog {
         return out
     }()
 
-    /// The StreamerInfo TList object for a key of length `keyLength`.
-    static func list(keyLength: Int) -> [UInt8] {
+    /// The StreamerInfo TList object for a key of length `keyLength`: `infos`, then the `extra` records
+    /// (e.g. `histogramInfos`).
+    static func list(keyLength: Int, including extra: [Info] = []) -> [UInt8] {
         var b = ROOTBuffer(origin: keyLength, capacity: 16 * 1024)
         let list = b.beginObject(version: 5)
         b.tobject()
         b.tstring("")
-        b.i32(Int32(infos.count))
-        for info in infos {
+        let all = infos + extra
+        b.i32(Int32(all.count))
+        for info in all {
             b.objectAny("TStreamerInfo") { b in write(&b, info) }
             b.u8(0)                                           // option string
         }
