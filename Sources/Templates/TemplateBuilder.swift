@@ -57,14 +57,22 @@ public enum TemplateBuilder {
             let sig = signal.map { fill($0, region: r, binning: binning) }
             let t = RegionTemplates(name: region, nominal: nom.histogram, up: up.histogram, data: d?.histogram, signal: sig?.histogram,
                                     nominalEvents: nom.selected, perturbedEvents: up.selected)
+            var flows: [String] = [], nan: [String] = []
             for (sample, f) in [(nominal.name, nom), (perturbed.name, up)] + [d.map { (data!.name, $0) }, sig.map { (signal!.name, $0) }].compactMap({ $0 }) {
-                if f.histogram.flowSum != 0 {
-                    warnings.append("region \(region), \(sample): Σw = \(f.histogram.sumw[0]) below and \(f.histogram.sumw[f.histogram.sumw.count - 1]) "
-                                    + "above the axis range (kept in the ROOT file's flow bins, which Combine ignores; folded into the first/last bin in workspace.json)")
-                }
-                if f.nonFinite > 0 {
-                    warnings.append("region \(region), \(sample): \(f.nonFinite) events with a NaN observable are in no bin")
-                }
+                let h = f.histogram
+                if h.flowSum != 0 { flows.append("\(sample) \(short(h.sumw[0])) / \(short(h.sumw[h.sumw.count - 1]))") }
+                if f.nonFinite > 0 { nan.append("\(sample) \(f.nonFinite)") }
+            }
+            if !flows.isEmpty {
+                warnings.append("region \(region): Σw below / above the axis range: \(flows.joined(separator: ", ")) (kept in the ROOT file's "
+                                + "under/overflow bins, which Combine ignores; folded into the first/last bin in workspace.json)")
+            }
+            if !nan.isEmpty { warnings.append("region \(region): events with a NaN observable, in no bin: \(nan.joined(separator: ", "))") }
+            let expected = zip(t.nominal.folded.sumw, t.signal?.folded.sumw ?? Array(repeating: 0, count: binning.binCount)).map(+)
+            let empty = expected.indices.filter { expected[$0] <= 0 }
+            if !empty.isEmpty {
+                warnings.append("region \(region): bins \(empty.map { "\($0 + 1)" }.joined(separator: ", ")) of \(binning.binCount) expect no events; "
+                                + "a fit fails if data fall there (choose fewer bins or another range)")
             }
             out.append(t)
         }
@@ -95,6 +103,8 @@ public enum TemplateBuilder {
         }
         return (h, selected, nonFinite)
     }
+
+    static func short(_ v: Double) -> String { String(format: "%.4g", v) }
 
     /// Names become ROOT directory and key names: non-empty, no '/', no ';', printable.
     static func checkName(_ name: String, what: String) throws {

@@ -30,7 +30,8 @@ final class TemplateBuilderTests: XCTestCase {
         XCTAssertEqual(t.regions[1].up.sumw, [3, 0, 0, 2, -0.25, 0])
         XCTAssertEqual(t.regions[1].down.sumw, [3, 0, 4, 0, 0, 0])      // −0.25 mirrored to −0.25, floored
         // Flow bins are reported (Combine ignores them) and folded for the fit.
-        XCTAssertTrue(t.warnings.contains { $0.contains("region A, nominal") && $0.contains("above the axis range") }, "\(t.warnings)")
+        XCTAssertTrue(t.warnings.contains { $0.hasPrefix("region A: Σw below / above the axis range: nominal 3 / 4, perturbed 3 / 0") }, "\(t.warnings)")
+        XCTAssertTrue(t.warnings.contains { $0.hasPrefix("region A: bins 3 of 4 expect no events") }, "\(t.warnings)")
         XCTAssertEqual(ra.nominal.folded.sumw, [4, 2.5, 0, 4])
         XCTAssertEqual(ra.nominal.folded.sumw2, [10, 4.25, 0, 16])
         XCTAssertEqual(t.variationName(up: true), "wjets_conservattackUp")
