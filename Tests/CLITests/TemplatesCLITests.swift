@@ -20,7 +20,7 @@ final class TemplatesCLITests: CLITestCase {
         per = dict(nom); per["x"] = nom["x"] + np.where(nom["y"] > 0.5, 0.15, 0.0)   # the "attack": same events, moved
         for name, t in [("nominal", nom), ("perturbed", per), ("data", sample(3000, 0.05)), ("signal", sample(800, 0.8))]:
             with uproot.recreate(f"{d}/{name}.root") as f:
-                f["Events"] = t
+                f.mktree("Events", {k: v.dtype for k, v in t.items()}).extend(t)
         open(f"{d}/regions.toml", "w").write('[[regions]]\\nname = "CR_low"\\ncut = "nJet <= 2 && y < 2"\\n\\n'
                                               '[[regions]]\\nname = "SR"\\ncut = "nJet >= 3 && abs(x) > 0.2"\\nsignal = true\\n')
         model = {"format": "conservattack-mlp-v1", "input_dim": 2, "features": ["x", "y"], "output": "sigmoid",
@@ -99,7 +99,7 @@ final class TemplatesCLITests: CLITestCase {
                                            "--output", out] + extra)
             XCTAssertEqual(r.status, 1, "\(extra): \(r.stdout)")
             XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)")
-            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.hasPrefix("conservattack: error: "), r.stderr)   // cut errors add a caret line
             XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/templates.root"), "\(extra)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/workspace.json"), "\(extra)")
         }
