@@ -82,6 +82,34 @@ final class TemplatesCLITests: CLITestCase {
                            "bins": 10, "range": [0, 1], "expect_shift": true])
     }
 
+    /// `run`'s `[templates]` section is checked before anything is read.
+    func testRunConfigurationTemplateSettingsAreChecked() throws {
+        let base = """
+        [input]
+        simulation = "nosuch.root:Events"
+        [model]
+        path = "nosuch.json"
+        true_class = 0
+        [output]
+        root = "out.root"
+        templates = "tpl"
+
+        """
+        let cases: [(String, String)] = [
+            ("[templates]\nbinz = 3\n", "did you mean 'bins'?"),
+            ("[templates]\nbins = 0\n", "bins must be an integer in 1...100000"),
+            ("[templates]\nrange = \"2:1\"\n", "range"),
+            ("[templates]\nprocess = 3\n", "process must be a string"),
+        ]
+        for (section, message) in cases {
+            let path = tmp.appendingPathComponent("run-\(UUID().uuidString).toml").path
+            try (base + section).write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try Fixtures.run(bin, ["run", path])
+            XCTAssertEqual(r.status, 1, section)
+            XCTAssertTrue(r.stderr.contains(message), "\(section): \(r.stderr)")
+        }
+    }
+
     func testBadArgumentsFailCleanlyWithoutOutput() throws {
         guard let py = Fixtures.python else { throw XCTSkip("CONSERVATTACK_PYTHON unset: inputs are written with uproot") }
         try makeInputs(py)
