@@ -35,9 +35,11 @@ let package = Package(
         .target(name: "Attack", dependencies: ["Columnar", "Model"]),
         .target(name: "Validation", dependencies: ["Columnar"]),
         .target(name: "Mitigation", dependencies: ["Columnar", "Model", "Attack"]),
-        .target(name: "Report", dependencies: ["Validation", "Columnar", "Mitigation"]),
+        .target(name: "Templates", dependencies: ["Validation", "ROOTWriter", "ROOTCompression"]),
+        .target(name: "Report", dependencies: ["Validation", "Columnar", "Mitigation", "Templates"]),
         .executableTarget(name: "conservattack", dependencies: [
             "ROOTIO", "ROOTWriter", "ArrowIPC", "Tables", "Selection", "Model", "Attack", "Columnar", "Validation", "Report", "Mitigation",
+            "Templates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -55,7 +57,8 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "Columnar"]),
         .testTarget(name: "AttackTests", dependencies: ["Attack", "Model", "Columnar"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Columnar"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Validation", "Columnar"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Validation", "Columnar", "Templates"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "ROOTWriter", "ROOTIO", "Validation"]),
         .testTarget(name: "MitigationTests", dependencies: ["Mitigation", "Attack", "Model", "Columnar", "Report"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

@@ -10,9 +10,9 @@ public final class ROOTFileWriter {
     public let path: String
     public let options: ROOTWriterOptions
     let out: OutputFile
-    private let fileName: String
-    private let datime: UInt32
-    private let uuid: [UInt8]
+    let fileName: String
+    let datime: UInt32
+    let uuid: [UInt8]
     private var trees: [ROOTTreeWriter] = []
     /// Latest key of each tree and of each metadata string (what the keys list names).
     private var treeKeys: [String: KeyHeader] = [:]
@@ -27,7 +27,9 @@ public final class ROOTFileWriter {
     private var nbytesName: Int32 = 0
     /// Once a record needed 64-bit seeks, every later key uses them.
     private(set) var largeKeys = false
-    private var isClosed = false
+    private(set) var isClosed = false
+    /// Subdirectories and histograms (see ROOTFileWriter+Objects.swift).
+    let objects = ObjectCatalog()
 
     /// Creates the file (as a temporary beside `path`) and writes its header, TFile key and directory record.
     public init(path: String, options: ROOTWriterOptions = ROOTWriterOptions()) throws {
@@ -139,10 +141,10 @@ public final class ROOTFileWriter {
     /// Appends a key and its (already compressed or raw) object; returns the key written.
     @discardableResult
     func appendKey(className: String, name: String, title: String, cycle: Int16 = 1, object: [UInt8], objectLength: Int,
-                   extra: [UInt8] = [], large: Bool? = nil) throws -> KeyHeader {
+                   extra: [UInt8] = [], large: Bool? = nil, parent: Int64 = FileLayout.begin) throws -> KeyHeader {
         let isLarge = large ?? reserveSeekWidth(upperBound: Int64(object.count + 256))
         var key = KeyHeader(totalBytes: 0, objectLength: Int32(objectLength), datime: datime, cycle: cycle, seekKey: out.end,
-                            seekParentDirectory: FileLayout.begin, className: className, name: name, title: title,
+                            seekParentDirectory: parent, className: className, name: name, title: title,
                             large: isLarge, extra: extra)
         key.totalBytes = Int32(key.keyLength + object.count)
         try out.append(key.encoded())
@@ -151,15 +153,15 @@ public final class ROOTFileWriter {
     }
 
     /// Writes a compressed object under a new key whose fKeylen is known before the object is built.
-    private func appendObject(className: String, name: String, title: String, cycle: Int16 = 1,
-                              build: (_ keyLength: Int) -> [UInt8]) throws -> KeyHeader {
+    func appendObject(className: String, name: String, title: String, cycle: Int16 = 1, parent: Int64 = FileLayout.begin,
+                      build: (_ keyLength: Int) -> [UInt8]) throws -> KeyHeader {
         let large = reserveSeekWidth(upperBound: 1 << 20)
         let keyLength = KeyHeader.length(className: className, name: name, title: title, large: large)
         let raw = build(keyLength)
         guard raw.count < 1 << 30 else { throw ROOTWriterError.objectTooLarge(tree: name, branch: "", bytes: raw.count) }
         let packed = try ROOTCompressor.compress(raw, settings: options.compression)
         return try appendKey(className: className, name: name, title: title, cycle: cycle, object: packed,
-                             objectLength: raw.count, large: large)
+                             objectLength: raw.count, large: large, parent: parent)
     }
 
     // MARK: - Metadata
@@ -167,13 +169,16 @@ public final class ROOTFileWriter {
     /// Writes streamers (once), a new cycle of each tree, metadata strings (once), the keys list and free
     /// segments, then patches the directory record and the header. Called at autosave and at close.
     func saveMetadata() throws {
-        // Rewritten once if an RNTuple appears after the first save (the header points at the latest list).
+        // Rewritten once more when an RNTuple or histograms arrive after it was first written (the header points
+        // at the latest list).
         let withRNTuple = !ntuples.isEmpty
-        if streamerKey == nil || (withRNTuple && !streamersDescribeRNTuple) {
+        if streamerKey == nil || objects.streamerInfoOutdated || (withRNTuple && !streamersDescribeRNTuple) {
+            let extra = objects.streamerInfos + (withRNTuple ? [StreamerInfoCatalog.rntupleInfo] : [])
             streamerKey = try appendObject(className: "TList", name: "StreamerInfo", title: "Doubly linked list") { kl in
-                StreamerInfoCatalog.list(keyLength: kl, includeRNTuple: withRNTuple)
+                StreamerInfoCatalog.list(keyLength: kl, including: extra)
             }
             streamersDescribeRNTuple = withRNTuple
+            objects.streamerInfoWritten()
         }
         for t in trees {
             let cycle = (treeCycles[t.name] ?? 0) + 1
@@ -194,8 +199,9 @@ public final class ROOTFileWriter {
                 })
             }
         }
+        try writeSubdirectoryKeys()
         // Keys list: the top directory's keys, uncompressed.
-        let listed = trees.compactMap { treeKeys[$0.name] } + anchorKeys + metadataKeys
+        let listed = trees.compactMap { treeKeys[$0.name] } + anchorKeys + metadataKeys + objects.topKeys
         var kb = ROOTBuffer()
         kb.i32(Int32(listed.count))
         for k in listed { kb.raw(k.encoded()) }

@@ -129,7 +129,7 @@ enum StreamerInfoCatalog {
         return out
     }()
 
-    static let kUShort: Int32 = 12, kULong64: Int32 = 17
+    static let kULong64: Int32 = 17
 
     /// ROOT::RNTuple, the RNTuple anchor (class version 2), as ROOT 6.34 describes it.
     static let rntupleInfo = Info(className: "ROOT::RNTuple", version: 2, checksum: 0x4ba2_1bf5, elements:
@@ -137,13 +137,14 @@ enum StreamerInfoCatalog {
         + ["fSeekHeader", "fNBytesHeader", "fLenHeader", "fSeekFooter", "fNBytesFooter", "fLenFooter", "fMaxKeySize"]
             .map { basic($0, kULong64, 8, "unsigned long long") })
 
-    /// The StreamerInfo TList object for a key of length `keyLength`; `includeRNTuple` adds ROOT::RNTuple.
-    static func list(keyLength: Int, includeRNTuple: Bool = false) -> [UInt8] {
+    /// The StreamerInfo TList object for a key of length `keyLength`: `infos`, then the `extra` records
+    /// (e.g. `histogramInfos`, `rntupleInfo`).
+    static func list(keyLength: Int, including extra: [Info] = []) -> [UInt8] {
         var b = ROOTBuffer(origin: keyLength, capacity: 16 * 1024)
         let list = b.beginObject(version: 5)
         b.tobject()
         b.tstring("")
-        let all = includeRNTuple ? infos + [rntupleInfo] : infos
+        let all = infos + extra
         b.i32(Int32(all.count))
         for info in all {
             b.objectAny("TStreamerInfo") { b in write(&b, info) }

@@ -1,12 +1,14 @@
 import Foundation
+import Templates
 import Validation
 
 /// Renders a ValidationReport as one self-contained HTML page with inline SVG (no JavaScript).
 ///
 /// Order: header with the question and key numbers → verdict table → feature histograms per region →
-/// correlation heat maps → classifier scores and yield shifts → attack metrics → warnings and definitions.
+/// correlation heat maps → classifier scores and yield shifts → fit templates (when given) → attack metrics →
+/// warnings and definitions.
 public enum HTMLReport {
-    public static func render(_ r: ValidationReport, title: String = "ConservAttack validation report") -> String {
+    public static func render(_ r: ValidationReport, title: String = "ConservAttack validation report", templates: TemplateSet? = nil) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         h += "<title>\(SVG.escape(title))</title><style>\(css)</style></head><body>"
         h += "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"\(Palette.band)\" stroke-width=\"1.6\" stroke-opacity=\"0.75\"/></pattern></defs></svg>"
@@ -16,6 +18,7 @@ public enum HTMLReport {
         h += featureSection(r)
         h += correlationSection(r)
         if let s = r.scores { h += scoreSection(s, r) }
+        if let t = templates { h += templateSection(t) }
         if let a = r.attack { h += attackSection(a) }
         h += footer(r)
         h += "</main></body></html>\n"

@@ -1,4 +1,5 @@
 import Foundation
+import Templates
 import Validation
 
 /// Errors raised while writing the report, naming the file.
@@ -15,15 +16,16 @@ public enum ReportError: Error, CustomStringConvertible {
 
 /// Writes report.json and report.html into a directory, each atomically (temporary file + rename).
 public enum ReportWriter {
-    /// Writes `report.json` and `report.html`; returns their URLs (json, html).
+    /// Writes `report.json` and `report.html` (with a section on the fit templates when given); returns their URLs (json, html).
     @discardableResult
-    public static func write(_ report: ValidationReport, to directory: URL, title: String = "ConservAttack validation report") throws -> (json: URL, html: URL) {
+    public static func write(_ report: ValidationReport, to directory: URL, title: String = "ConservAttack validation report",
+                             templates: TemplateSet? = nil) throws -> (json: URL, html: URL) {
         let fm = FileManager.default
         do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) }
         catch { throw ReportError.cannotCreateDirectory(directory.path, underlying: "\(error)") }
         let json = directory.appendingPathComponent("report.json"), html = directory.appendingPathComponent("report.html")
         try atomicWrite(try ReportJSON.encode(report), to: json)
-        try atomicWrite(Data(HTMLReport.render(report, title: title).utf8), to: html)
+        try atomicWrite(Data(HTMLReport.render(report, title: title, templates: templates).utf8), to: html)
         return (json, html)
     }
 

@@ -73,6 +73,15 @@ struct DemoCommand: ParsableCommand {
             metrics = "perturbed/metrics.json"
             report = "report"
             compression = "zlib:1"
+            templates = "templates"   # the attack as a systematic: templates.root (Combine/HistFactory) and workspace.json (pyhf)
+
+            [templates]
+            observable = "score"
+            bins = 20
+            range = "0:1"
+            process = "wjets"
+            signal = "ttbar.root:Events"
+            signal_process = "ttbar"
 
             """
             try writeAtomically(Array(config.utf8), to: path("run.toml"))

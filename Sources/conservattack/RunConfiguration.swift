@@ -36,6 +36,15 @@ import TOMLKit
 /// report = "out/report"
 /// compression = "zlib:1"
 /// tree = "Events"                   # name of the perturbed TTree/RNTuple (default: the simulation's)
+/// templates = "out/templates"       # optional: fit templates (templates.root, workspace.json), see docs/templates.md
+///
+/// [templates]                       # optional settings of those templates
+/// observable = "score"              # or a numeric expression of branches
+/// bins = 20
+/// range = "0:1"
+/// process = "wjets"                 # the perturbed process's name in the fit
+/// signal = "ttbar.root:Events"      # optional signal sample carrying the parameter of interest
+/// signal_process = "ttbar"
 /// ```
 /// Unknown sections and keys are errors that name the closest known key. `--set section.key=value` overrides any
 /// setting (value in TOML syntax; bare words are strings).
@@ -60,6 +69,19 @@ struct RunConfiguration {
     var metrics: String
     var report: String
     var compression = "zlib:1"
+    /// Output directory of the fit templates (nil: none written).
+    var templates: String?
+    var templateSettings = TemplateSettings()
+
+    /// The `[templates]` section.
+    struct TemplateSettings {
+        var observable = "score"
+        var bins = 20
+        var range: (Double, Double)?
+        var process = "background"
+        var signal: String?
+        var signalProcess = "signal"
+    }
 
     static let schema: [String: Set<String>] = [
         "input": ["simulation", "data", "weight"],
@@ -69,7 +91,8 @@ struct RunConfiguration {
                    "chi2_threshold", "ks_threshold", "envelope_k", "epsilon", "pgd_step", "optimize_fooled", "reference_quirks", "seed",
                    "threads", "frozen", "envelope"],
         "validation": ["bins"],
-        "output": ["root", "arrow", "metrics", "report", "compression", "tree"],
+        "output": ["root", "arrow", "metrics", "report", "compression", "tree", "templates"],
+        "templates": ["observable", "bins", "range", "process", "signal", "signal_process"],
     ]
 
     /// Parses `text` (from `origin`), applying `overrides` ("section.key=value") first.
@@ -122,6 +145,31 @@ struct RunConfiguration {
             throw ValidationError("\(origin): [output] needs root and/or arrow")
         }
         cfg.bins = try number("validation", "bins").map { Int($0) }
+        cfg.templates = try string("output", "templates")
+        if table["templates"] != nil {
+            guard table["templates"]?.table != nil else { throw ValidationError("\(origin): [templates] must be a table") }
+            if let o = table["templates"]?.table?["observable"] {
+                guard let s = o.string else { throw ValidationError("\(origin): [templates] observable must be a string") }
+                cfg.templateSettings.observable = s
+            }
+            if let b = try number("templates", "bins") {
+                guard b == b.rounded(), b >= 1, b <= 100_000 else { throw ValidationError("\(origin): [templates] bins must be an integer in 1...100000") }
+                cfg.templateSettings.bins = Int(b)
+            }
+            if let r = table["templates"]?.table?["range"] {
+                guard let s = r.string else { throw ValidationError("\(origin): [templates] range must be a string \"A:B\"") }
+                do { cfg.templateSettings.range = try TemplatesJob.parseRange(s) } catch {
+                    throw ValidationError("\(origin): [templates] range: \(error)")
+                }
+            }
+            for (key, path) in [("process", \TemplateSettings.process), ("signal_process", \TemplateSettings.signalProcess)] {
+                if let v = table["templates"]?.table?[key] {
+                    guard let s = v.string else { throw ValidationError("\(origin): [templates] \(key) must be a string") }
+                    cfg.templateSettings[keyPath: path] = s
+                }
+            }
+            cfg.templateSettings.signal = try string("templates", "signal")
+        }
         if let regions = table["regions"] {
             guard let arr = regions.array else { throw ValidationError("\(origin): regions must be [[regions]] tables") }
             for (i, item) in arr.enumerated() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArrowIPC
 import Attack
 import Columnar
 import Foundation
@@ -6,9 +7,10 @@ import Model
 import Report
 import Selection
 import Tables
+import Templates
 import Validation
 
-/// read → select → attack → validate → write, for one run configuration.
+/// read → select → attack → validate → write (and the fit templates when configured), for one run configuration.
 struct RunPipeline {
     var configuration: RunConfiguration
     var quiet = false
@@ -26,7 +28,10 @@ struct RunPipeline {
 
     func run() throws -> Outcome {
         let c = configuration
-        let outputs = [c.outputROOT, c.outputArrow, c.metrics].compactMap { $0 }
+        let templateFiles = c.templates.map { dir in
+            [TemplateFiles.rootName, TemplateFiles.workspaceName].map { URL(fileURLWithPath: dir).appendingPathComponent($0).path }
+        } ?? []
+        let outputs = [c.outputROOT, c.outputArrow, c.metrics].compactMap { $0 } + templateFiles
         for path in outputs where FileManager.default.fileExists(atPath: path) && !force {
             throw ValidationError("\(path) exists: pass --force to replace it")
         }
@@ -70,15 +75,31 @@ struct RunPipeline {
         // The standard checks, re-run on the result.
         let bar = ProgressLine("validate", quiet: quiet)
         bar.update(0, of: 1, "chi2, KS, JSD per feature and region", force: true)
+        let dataTable = try c.data.map { try TableIO.read($0) }
         let validation = ValidationJob(nominal: nominal, perturbed: attacked.table,
-                                       data: try c.data.map { try TableIO.read($0) }, features: attacked.features,
+                                       data: dataTable, features: attacked.features,
                                        weight: c.weight, regions: regions, network: network, trueClass: c.trueClass,
                                        workingPoint: c.workingPoint, attack: attacked.result.metrics, bins: c.bins ?? c.attack.bins,
                                        edges: c.bins == nil ? try ValidationJob.grid(nominal, features: attacked.features, bins: c.attack.bins) : [:])
         let report = try validation.run()
         bar.finish()
+        // The attack as a systematic uncertainty: templates for the fit.
+        var templates: TemplateSet? = nil
+        if let dir = c.templates {
+            let s = c.templateSettings
+            let job = TemplatesJob(nominal: nominal, perturbed: attacked.table, data: dataTable,
+                                   signal: try s.signal.map { try TableIO.read($0) }, observable: s.observable, network: network,
+                                   features: attacked.features, weight: c.weight, regions: regions, bins: s.bins, range: s.range,
+                                   process: s.process, signalProcess: s.signalProcess)
+            let set = try job.build()
+            for p in templateFiles { InterruptCleanup.protect(p) }
+            defer { for p in templateFiles { InterruptCleanup.release(p) } }
+            let written = try TemplateFiles.write(set, to: dir)
+            files += [written.root, written.workspace]
+            templates = set
+        }
         try FileManager.default.createDirectory(atPath: c.report, withIntermediateDirectories: true)
-        let written = try ReportWriter.write(report, to: URL(fileURLWithPath: c.report))
+        let written = try ReportWriter.write(report, to: URL(fileURLWithPath: c.report), templates: templates)
         files += [written.json.path, written.html.path]
         return Outcome(attack: attacked, report: report, files: files, signalRegion: regions?.signalRegionName)
     }

@@ -15,7 +15,7 @@ struct ConservAttack: ParsableCommand {
         version: ConservAttack.version,
         subcommands: [InspectCommand.self, DigestCommand.self, SelectCommand.self, ExportCommand.self,
                       TrainCommand.self, PredictCommand.self, AttackCommand.self, ValidateCommand.self,
-                      DetectCommand.self, RobustnessCommand.self,
+                      DetectCommand.self, RobustnessCommand.self, TemplatesCommand.self,
                       RunCommand.self, DemoCommand.self]
     )
 }

@@ -14,7 +14,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("ConservAttack summary"), r.stdout)
         XCTAssertTrue(r.stdout.contains("signal region SR"), r.stdout)
         for f in ["ttbar.root", "wjets.root", "model.json", "run.toml", "perturbed/wjets_perturbed.root",
-                  "perturbed/wjets_perturbed.arrow", "perturbed/metrics.json", "report/report.json", "report/report.html"] {
+                  "perturbed/wjets_perturbed.arrow", "perturbed/metrics.json", "report/report.json", "report/report.html",
+                  "templates/templates.root", "templates/workspace.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("perturbed/metrics.json"))) as! [String: Any]
@@ -62,5 +63,21 @@ final class EndToEndTests: XCTestCase {
                                           dir.appendingPathComponent("perturbed/wjets_perturbed.root").path])
         XCTAssertEqual(check.status, 0, check.stderr + check.stdout)
         XCTAssertTrue(check.stdout.hasPrefix("ok"), check.stdout)
+        // The fit templates the demo writes: every region's yields recounted by numpy, pyhf validates and fits.
+        let templates = dir.appendingPathComponent("templates").path
+        let spec: [String: Any] = [
+            "templates": templates, "process": "wjets", "signal_process": "ttbar",
+            "nominal": dir.appendingPathComponent("wjets.root").path + ":Events",
+            "perturbed": dir.appendingPathComponent("perturbed/wjets_perturbed.root").path + ":events",
+            "signal": dir.appendingPathComponent("ttbar.root").path + ":Events",
+            "regions_toml": dir.appendingPathComponent("run.toml").path, "weight": "genWeight * puWeight",
+            "bins": 20, "range": [0, 1], "expect_shift": true]
+        let specPath = dir.appendingPathComponent("templates-spec.json").path
+        try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specPath))
+        let verdict = try Fixtures.run(py, [Fixtures.path("templates/check_templates.py"), specPath], timeout: 300)
+        XCTAssertEqual(verdict.status, 0, verdict.stderr + verdict.stdout)
+        XCTAssertTrue(verdict.stdout.hasPrefix("OK 5 regions"), verdict.stdout)
+        let html = try String(contentsOfFile: dir.appendingPathComponent("report/report.html").path, encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "data-template-region=").count - 1, 5)
     }
 }
