@@ -9,7 +9,9 @@ public enum RNTupleFileWriter {
         let f = try ROOTFileWriter(path: path, options: options)
         do {
             for (name, table) in ntuples {
-                let n = try f.makeNTuple(name)
+                // "dir/sub/t": the RNTuple t in the subdirectory dir/sub.
+                let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                let n = try f.makeNTuple(parts.last ?? name, in: parts.dropLast().joined(separator: "/"))
                 try n.append(table)
             }
             try f.close()

@@ -53,6 +53,14 @@ final class ObjectCatalog {
 
     func addDirectory(_ d: Directory) { directories.append(d) }
 
+    /// Lists `key` in the subdirectory at `path` instead of the earlier key of the same name (a tree's new cycle).
+    func replace(_ key: KeyHeader, in path: String) {
+        guard let i = index(of: path) else { return }
+        directories[i].keys.removeAll { $0.name == key.name }
+        directories[i].keys.append(key)
+        directories[i].changed = true
+    }
+
     func markWritten(_ i: Int) { directories[i].changed = false }
 }
 

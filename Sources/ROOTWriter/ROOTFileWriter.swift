@@ -16,6 +16,8 @@ public final class ROOTFileWriter {
     private var trees: [ROOTTreeWriter] = []
     /// Latest key of each tree and of each metadata string (what the keys list names).
     private var treeKeys: [String: KeyHeader] = [:]
+    /// The subdirectory of each tree or RNTuple that is not in the top directory (name → directory path).
+    private var treeDirectories: [String: String] = [:]
     private var treeCycles: [String: Int16] = [:]
     private var metadataKeys: [KeyHeader] = []
     private var streamerKey: KeyHeader?
@@ -62,7 +64,17 @@ public final class ROOTFileWriter {
 
     /// A new tree in the top directory; feed it with `append(_:)`. Its title defaults to `options.treeTitle`.
     public func makeTree(_ name: String, title: String? = nil) throws -> ROOTTreeWriter {
+        try makeTree(name, title: title, in: "")
+    }
+
+    /// A new tree in the subdirectory `directory` ("" = the top directory; created with its parents when missing).
+    /// Tree names are unique in the file, whatever their directory.
+    public func makeTree(_ name: String, title: String? = nil, in directory: String) throws -> ROOTTreeWriter {
         guard !isClosed else { throw ROOTWriterError.closed(path) }
+        if !directory.isEmpty {
+            try makeDirectory(directory)
+            treeDirectories[name] = directory
+        }
         guard !name.isEmpty, !name.contains("/"), !trees.contains(where: { $0.name == name }),
               !ntuples.contains(where: { $0.name == name }) else {
             throw ROOTWriterError.invalidOption("tree name '\(name)' is empty, contains '/', or is already used")
@@ -74,8 +86,17 @@ public final class ROOTFileWriter {
 
     /// A new RNTuple in the top directory; feed it with `append(_:)`. It is finished (footer and anchor) by `close()`.
     public func makeNTuple(_ name: String) throws -> RNTupleWriter {
+        try makeNTuple(name, in: "")
+    }
+
+    /// A new RNTuple whose anchor goes into the subdirectory `directory` ("" = the top directory; created when missing).
+    public func makeNTuple(_ name: String, in directory: String) throws -> RNTupleWriter {
         guard !isClosed else { throw ROOTWriterError.closed(path) }
         try RNTupleSchema.checkName(name, ntuple: name)
+        if !directory.isEmpty {
+            try makeDirectory(directory)
+            treeDirectories[name] = directory
+        }
         guard !trees.contains(where: { $0.name == name }), !ntuples.contains(where: { $0.name == name }) else {
             throw ROOTWriterError.invalidOption("ntuple name '\(name)' is already used")
         }
@@ -95,7 +116,9 @@ public final class ROOTFileWriter {
         let f = try ROOTFileWriter(path: path, options: options)
         do {
             for (name, table) in tables {
-                let t = try f.makeTree(name)
+                // "dir/sub/t": the tree t in the subdirectory dir/sub.
+                let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                let t = try f.makeTree(parts.last ?? name, in: parts.dropLast().joined(separator: "/"))
                 try t.append(table)
             }
             try f.close()
@@ -111,8 +134,10 @@ public final class ROOTFileWriter {
         for t in trees { try t.flushPending() }
         for n in ntuples {
             let anchor = try n.finish()
-            anchorKeys.append(try appendKey(className: "ROOT::RNTuple", name: n.name, title: "", object: anchor,
-                                            objectLength: anchor.count))
+            let directory = treeDirectories[n.name] ?? ""
+            let key = try appendKey(className: "ROOT::RNTuple", name: n.name, title: "", object: anchor, objectLength: anchor.count,
+                                    parent: objects.seek(of: directory) ?? FileLayout.begin)
+            if directory.isEmpty { anchorKeys.append(key) } else { objects.replace(key, in: directory) }
         }
         try saveMetadata()
         try out.commit()
@@ -184,9 +209,12 @@ public final class ROOTFileWriter {
             let cycle = (treeCycles[t.name] ?? 0) + 1
             treeCycles[t.name] = cycle
             let info = t.treeInfo()
-            treeKeys[t.name] = try appendObject(className: "TTree", name: t.name, title: info.title, cycle: cycle) { kl in
+            let directory = treeDirectories[t.name] ?? ""
+            let key = try appendObject(className: "TTree", name: t.name, title: info.title, cycle: cycle,
+                                       parent: objects.seek(of: directory) ?? FileLayout.begin) { kl in
                 TreeSerializer.serialize(info, keyLength: kl)
             }
+            if directory.isEmpty { treeKeys[t.name] = key } else { objects.replace(key, in: directory) }
         }
         if metadataKeys.isEmpty && !options.metadata.isEmpty {
             for (k, v) in options.metadata.sorted(by: { $0.key < $1.key }) {

@@ -156,3 +156,34 @@ extension EventTable {
         try EventTable(rowCount: rowCount, columns: names.map { ($0, try column($0)) })
     }
 }
+
+/// Tables in subdirectories (CMSSW's TFileService writes `analyzer/tree`): the output keeps the directory path.
+final class DirectoryPathTests: XCTestCase {
+    func testTreesAndRNTuplesKeepTheirDirectoryPath() throws {
+        let dir = NSTemporaryDirectory() + "tables-dirs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let table = try EventTable(rowCount: 5, columns: [("x", Column(.float64([1, 2, 3, 4, 5])))])
+        for kind in [TableKind.ttree, .rntuple] {
+            let input = TableDescriptor(kind: kind, file: "in.root", name: "demo/sub/Events", entries: 5)
+            let path = dir + "/\(kind.rawValue).root"
+            try TableWriter.write(table, try TableOutput.resolve(path: path, input: input, metadata: ["k": "v"]), force: false)
+            XCTAssertThrowsError(try TableSources.open(path + ":Events"), "not in the top directory")
+            let source = try TableSources.open(path + ":demo/sub/Events")
+            XCTAssertEqual(source.descriptor.kind, kind)
+            XCTAssertEqual(source.descriptor.name, "demo/sub/Events")
+            XCTAssertEqual(source.descriptor.metadata["k"], "v")
+            XCTAssertEqual(try source.read(), table)
+            XCTAssertEqual(try TableSources.open(path).descriptor.name, "demo/sub/Events", "the only table, found by the walk")
+            guard let py = Fixtures.python else { continue }
+            let check = try Fixtures.run(py, ["-c", """
+                import sys, uproot
+                t = uproot.open(sys.argv[1])["demo/sub/Events"]
+                assert list(t.arrays(library="np")["x"]) == [1, 2, 3, 4, 5]
+                print("ok", type(t).__name__)
+                """, path])
+            XCTAssertEqual(check.status, 0, check.stderr)
+            XCTAssertTrue(check.stdout.hasPrefix("ok"), check.stdout)
+        }
+    }
+}
