@@ -81,7 +81,7 @@ final class RNTupleWriterTests: XCTestCase {
         let dotted = try EventTable(rowCount: 1, columns: [("Jet.pt", Column(.float32([1])))])
         expect(dotted) { $0 == .invalidName(ntuple: "t", name: "Jet.pt") }
         let ok = try EventTable(rowCount: 1, columns: [("x", Column(.float32([1])))])
-        expect(ok, name: "a/b") { $0 == .invalidName(ntuple: "a/b", name: "a/b") }
+        expect(ok, name: "a.b") { $0 == .invalidName(ntuple: "a.b", name: "a.b") }   // "a/b" is b in directory a
         // A later chunk with another dtype.
         let f = try ROOTFileWriter(path: path)
         let nt = try f.makeNTuple("t")
