@@ -165,7 +165,7 @@ func decodeField(_ f: FlatBufferReader.Table, fallbackName: String, depth: Int) 
     let nullable = try f.bool(1, default: false, "Field.nullable")
     let rawType = try f.scalar(2, default: UInt8(0), "Field.type_type")
     if try f.fieldPosition(4) != nil {
-        throw ArrowError.unsupportedFeature(field: name, feature: "dictionary encoding", offset: at)
+        throw ArrowError.unsupportedFeature(field: name, feature: "dictionary encoding (a pandas Categorical? store its codes: df[c] = df[c].cat.codes)", offset: at)
     }
     guard let typeID = ArrowTypeID(rawValue: rawType) else {
         throw ArrowError.unsupportedType(field: name, type: "unknown type id \(rawType)")

@@ -17,13 +17,16 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Branch names or glob patterns (default: every numeric branch).") var branches: [String] = []
     @Option(name: .long, help: "Entry range A:B (half-open; either side may be empty).") var entries: String?
     @Option(name: .long, help: "Output file: .root, .arrow or .feather.") var output: String
-    @Option(name: .long, help: "Compression of a ROOT output (zlib:1, lzma:9, lz4, zstd:5, none).") var compression = "zlib:1"
+    @Option(name: .long, help: "Output compression. ROOT: zlib:1 (default), lzma:9, lz4, zstd:5, none. Arrow: lz4 (default), zstd, zstd:LEVEL, none.") var compression: String?
     @Option(name: .long, help: "Tree name in a ROOT output.") var tree = "events"
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Option(name: .long, help: "Threads (0 = one per core).") var threads = 0
 
     func run() throws {
         try reportingErrors {
+            try ArgumentChecks.outputsAreNew([output], force: force)
+            try ArgumentChecks.inputExists(input, option: "input")
+            _ = try TableIO.format(of: output)
             let range = try entries.map(Self.parseRange)
             var table = try TableIO.read(input, branches: branches.isEmpty ? nil : branches, threads: threads)
             if let r = range {

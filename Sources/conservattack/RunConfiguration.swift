@@ -34,7 +34,8 @@ import TOMLKit
 /// root = "out/perturbed.root"       # and/or arrow = "out/perturbed.arrow"
 /// metrics = "out/metrics.json"
 /// report = "out/report"
-/// compression = "zlib:1"
+/// compression = "zlib:1"            # of the ROOT output
+/// arrow_compression = "lz4"         # of the Arrow output: lz4 | zstd | zstd:N | none
 /// ```
 /// Unknown sections and keys are errors that name the closest known key. `--set section.key=value` overrides any
 /// setting (value in TOML syntax; bare words are strings).
@@ -57,6 +58,8 @@ struct RunConfiguration {
     var metrics: String
     var report: String
     var compression = "zlib:1"
+    /// Compression of the Arrow output (lz4, zstd, zstd:N, none).
+    var arrowCompression = "lz4"
 
     static let schema: [String: Set<String>] = [
         "input": ["simulation", "data", "weight"],
@@ -66,7 +69,7 @@ struct RunConfiguration {
                    "chi2_threshold", "ks_threshold", "envelope_k", "epsilon", "pgd_step", "optimize_fooled", "reference_quirks", "seed",
                    "threads", "frozen", "envelope"],
         "validation": ["bins"],
-        "output": ["root", "arrow", "metrics", "report", "compression"],
+        "output": ["root", "arrow", "metrics", "report", "compression", "arrow_compression"],
     ]
 
     /// Parses `text` (from `origin`), applying `overrides` ("section.key=value") first.
@@ -114,6 +117,7 @@ struct RunConfiguration {
         cfg.outputROOT = try string("output", "root")
         cfg.outputArrow = try string("output", "arrow")
         cfg.compression = table["output"]?.table?["compression"]?.string ?? "zlib:1"
+        cfg.arrowCompression = table["output"]?.table?["arrow_compression"]?.string ?? "lz4"
         if cfg.outputROOT == nil && cfg.outputArrow == nil {
             throw ValidationError("\(origin): [output] needs root and/or arrow")
         }

@@ -39,9 +39,11 @@ enum TableIO {
         return try tree.arrays(branches, entries: entries, threads: threads)
     }
 
-    /// Writes a table by the output's extension; refuses to overwrite unless `force`.
+    /// Writes a table by the output's extension; refuses to overwrite unless `force`. `compression` is the
+    /// user's `--compression`: for ROOT `zlib:1` (default), `lzma:9`, `lz4`, `zstd:5`, `none`; for Arrow `lz4`
+    /// (default, as pandas' `to_feather`), `zstd`, `zstd:LEVEL`, `none` (docs/arrow.md says why).
     static func write(_ table: EventTable, to path: String, treeName: String = "events", metadata: [String: String] = [:],
-                      compression: String = "zlib:1", force: Bool) throws {
+                      compression: String? = nil, force: Bool) throws {
         if FileManager.default.fileExists(atPath: path) && !force {
             throw ValidationError("\(path) exists: pass --force to replace it")
         }
@@ -50,9 +52,13 @@ enum TableIO {
         defer { InterruptCleanup.release(path) }
         switch try format(of: path) {
         case .arrow:
-            try ArrowFileWriter.write(table, to: path, metadata: metadata)
+            let codec: ArrowCompression
+            do { codec = try ArrowCompression(parsing: compression ?? "lz4") } catch {
+                throw ValidationError("--compression '\(compression ?? "")' for the Arrow output \(path): use lz4, zstd, zstd:LEVEL or none")
+            }
+            try ArrowFileWriter.write(table, to: path, metadata: metadata, compression: codec)
         case .root:
-            try ROOTOutput.write(table, to: path, treeName: treeName, metadata: metadata, compression: compression)
+            try ROOTOutput.write(table, to: path, treeName: treeName, metadata: metadata, compression: compression ?? "zlib:1")
         }
     }
 }
