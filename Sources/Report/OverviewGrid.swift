@@ -1,7 +1,7 @@
 import Foundation
 import Validation
 
-/// The report's compact overview: one cell per feature (row) and region (column) of the nominal-vs-perturbed
+/// The report's compact overview: one cell per region (row) and feature (column) of the nominal-vs-perturbed
 /// checks, coloured by how close the most sensitive test came to noticing the perturbation, each cell a
 /// link to that feature's histogram in that region (anchors from `anchor(region:feature:)`).
 ///
@@ -41,50 +41,51 @@ enum OverviewGrid {
         return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
     }
 
+    /// A p-value in at most 4 characters: 0.13, 1.00, 3e-04 (the tooltip has the exact value).
+    static func shortP(_ p: Double?) -> String {
+        guard let p else { return "—" }
+        return p >= 0.01 ? String(format: "%.2f", p) : String(format: "%.0e", p)
+    }
+
+    /// The grid: one row per region (with its event count), one column per feature, so a dozen features and
+    /// a handful of regions fit in a few lines above the plots.
     static func html(_ r: ValidationReport) -> String {
         let checks = r.checks.filter { $0.comparison == .nominalVsPerturbed }
         guard !checks.isEmpty else { return "" }
-        let regions = r.regions.map(\.name)
-        var h = "<section id=\"overview\"><h2>Overview: features × regions</h2>"
-        h += "<p class=\"small\">Each cell is one feature in one region, nominal vs perturbed: the smallest of the χ² and KS p-values, "
-        h += "coloured by how close the tests came to noticing (red: p &lt; \(SVG.num(r.settings.alpha)) or JSD above its threshold; "
-        h += "amber: close; green: far). Click a cell for its histogram; the full table of every check follows the plots.</p>"
-        h += "<table class=\"overview-grid\"><thead><tr><th>feature</th>"
-        for name in regions { h += "<th>\(SVG.escape(name))</th>" }
+        var h = "<section id=\"overview\"><h2>Overview: regions × features, nominal vs perturbed</h2>"
+        h += "<p class=\"small legend-row\">Smallest χ²/KS p-value; colour: how close the tests came to noticing "
+        h += "<span class=\"sw\" style=\"background:\(colour(0))\"></span>far <span class=\"sw\" style=\"background:\(colour(0.7))\"></span>close "
+        h += "<span class=\"sw\" style=\"background:\(colour(1))\"></span>noticed (p &lt; \(SVG.num(r.settings.alpha)) or JSD above its threshold). "
+        h += "Click a cell for its plot, hover for every test; the full table follows the plots.</p>"
+        h += "<div class=\"overview-scroll\"><table class=\"overview-grid\"><thead><tr><th>region \\ feature</th>"
+        for feature in r.features { h += "<th class=\"feat\">\(SVG.escape(feature))</th>" }
         h += "</tr></thead><tbody>"
-        for (fi, feature) in r.features.enumerated() {
-            h += "<tr><th class=\"feat\">\(SVG.escape(feature))</th>"
-            for (ri, region) in regions.enumerated() {
-                let cell = checks.filter { $0.region == region && $0.feature == feature }
+        for (ri, region) in r.regions.enumerated() {
+            h += "<tr><th class=\"region\">\(SVG.escape(region.name)) <span class=\"mode\">\(region.nominalEvents)</span></th>"
+            for (fi, feature) in r.features.enumerated() {
+                let cell = checks.filter { $0.region == region.name && $0.feature == feature }
                 guard let c = closeness(cell, alpha: r.settings.alpha) else { h += "<td class=\"empty\">—</td>"; continue }
-                let pMin = cell.compactMap(\.pValue).min()
-                let jsd = cell.first { $0.test == .jsd }
-                var tip = cell.map { k -> String in
-                    let value = k.pValue.map { "p = \(SVG.pValue($0))" } ?? "\(SVG.num(k.statistic))\(k.threshold.map { " (threshold \(SVG.num($0)))" } ?? "")"
+                let tip = "\(feature) in \(region.name): " + cell.map { k -> String in
+                    let value = k.pValue.map { "p = \(SVG.pValue($0))" }
+                        ?? "\(SVG.num(k.statistic))\(k.threshold.map { " (\(String(format: "%.0f%%", 100 * k.statistic / $0)) of threshold \(SVG.num($0)))" } ?? "")"
                     return "\(k.test.rawValue) \(value)\(k.noticed ? " NOTICED" : "")"
                 }.joined(separator: "; ")
-                tip = "\(feature) in \(region): " + tip
-                let ratio = jsd.flatMap { j in j.threshold.map { j.statistic / $0 } }
                 let noticed = cell.contains { $0.noticed }
                 h += "<td style=\"background:\(colour(c))\" class=\"\(noticed ? "noticed" : "passed")\" title=\"\(SVG.escape(tip))\">"
-                h += "<a href=\"#\(anchor(regionIndex: ri, featureIndex: fi))\">\(SVG.pValue(pMin))"
-                if let ratio { h += "<span class=\"jsdr\">JSD \(String(format: "%.0f%%", ratio * 100))</span>" }
-                h += "</a></td>"
+                h += "<a href=\"#\(anchor(regionIndex: ri, featureIndex: fi))\">\(shortP(cell.compactMap(\.pValue).min()))</a></td>"
             }
             h += "</tr>"
         }
-        h += "</tbody></table>"
-        h += "<p class=\"small legend-row\"><span class=\"sw\" style=\"background:\(colour(0))\"></span>far from noticed "
-        h += "<span class=\"sw\" style=\"background:\(colour(0.7))\"></span>close "
-        h += "<span class=\"sw\" style=\"background:\(colour(1))\"></span>noticed · JSD %: distance / threshold</p>"
+        h += "</tbody></table></div>"
         return h + "</section>"
     }
 
     static let css = """
-    table.overview-grid{margin:6px 0 4px}table.overview-grid td{padding:0;text-align:center;min-width:92px}
-    table.overview-grid td a{display:block;padding:3px 8px;color:#1d1d1f;text-decoration:none}
+    #overview h2{margin-top:14px}#overview p{margin:4px 0}.overview-scroll{overflow-x:auto}
+    table.overview-grid{margin:4px 0 4px;font-size:12.5px}table.overview-grid td{padding:0;text-align:center;min-width:44px}
+    table.overview-grid th{padding:2px 6px;font-size:12px;font-weight:600}table.overview-grid th.region{text-align:left;white-space:nowrap}
+    table.overview-grid td a{display:block;padding:2px 5px;color:#1d1d1f;text-decoration:none}
     table.overview-grid td a:hover{outline:2px solid #1f5fa8}table.overview-grid td.noticed a{font-weight:700;color:#5c0d08}
-    table.overview-grid th.feat{text-align:left}.jsdr{display:block;font-size:10.5px;color:#555}
     .legend-row .sw{display:inline-block;width:14px;height:11px;border:1px solid #bbb;margin:0 4px 0 10px;vertical-align:middle}
     figure:target{outline:3px solid #1f5fa8;outline-offset:2px}
     """

@@ -12,6 +12,7 @@ import Selection
 /// | `featureNames`        | an empty feature list; a count different from a model's inputs             |
 /// | `regions`             | a regions file that is missing, unreadable or malformed                    |
 /// | `inputExists`         | an input file (FILE or FILE:TREE) that does not exist                      |
+/// | `atLeast`             | a count option below its minimum (`demo --events 0`)                       |
 enum ArgumentChecks {
     /// Refuses any of `paths` (nil entries are skipped) that already exists, unless `force`.
     static func outputsAreNew(_ paths: [String?], force: Bool) throws {
@@ -41,6 +42,11 @@ enum ArgumentChecks {
             throw ValidationError("regions file \(path) does not exist")
         }
         return try RegionsFile.load(path)
+    }
+
+    /// Refuses a count option below `minimum`.
+    static func atLeast(_ value: Int, _ minimum: Int, option: String) throws {
+        guard value >= minimum else { throw ValidationError("\(option) must be at least \(minimum), got \(value)") }
     }
 
     /// Refuses an input (`FILE` or `FILE:TREE`) whose file does not exist.

@@ -144,6 +144,14 @@ final class ArgumentCheckTests: CLITestCase {
         try assertRefused(["run", config, "--set", "model.features=[\"x1\",\"x2\"]"], "exists: pass --force", untouched: [path("metrics.json")])
     }
 
+    func testDemo() throws {
+        let out = path("demo")
+        try assertRefused(["demo", "--output", out, "--events", "0", "--quiet"], "--events must be at least 100")
+        try assertRefused(["demo", "--output", out, "--epochs", "0", "--quiet"], "--epochs must be at least 1")
+        try assertRefused(["demo", "--output", out, "--iterations", "0", "--quiet"], "--iterations must be at least 1")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing generated")
+    }
+
     func testInspectAndDigestOfMissingOrForeignFiles() throws {
         try assertRefused(["inspect", path("absent.root")], "absent.root")
         try assertRefused(["digest", path("absent.root")], "absent.root")
