@@ -126,6 +126,15 @@ struct RecordBatchDecoder {
         return (bodyStart + b.offset, b.length)
     }
 
+    /// Steps over a column we do not decode: its `nodes` field nodes and `buffers` buffers.
+    mutating func skip(_ field: String, nodes n: Int, buffers k: Int) throws {
+        guard n <= nodes.count - nextNode, k <= buffers.count - nextBuffer else {
+            throw bad(field, bodyStart, "batch has too few field nodes or buffers for this column")
+        }
+        nextNode += n
+        nextBuffer += k
+    }
+
     /// Decodes the next column of the batch for `field`.
     mutating func column(for field: ArrowField, batchLength: Int) throws -> Column {
         switch field.type {

@@ -22,11 +22,16 @@ enum TableIO {
         let input = InputSpec(spec)
         let ext = URL(fileURLWithPath: input.path).pathExtension.lowercased()
         if ext == "arrow" || ext == "feather" || ext == "ipc" {
-            var table = try ArrowFileReader.read(path: input.path).table
+            // Like a ROOT read (numeric branches only), columns we cannot read (strings, categoricals) are left out.
+            let read = try ArrowFileReader.read(path: input.path, skippingUnreadable: true)
+            var table = read.table
             if let branches {
                 var out = EventTable(rowCount: table.rowCount)
                 for pattern in branches {
                     let matches = table.names.filter { glob(pattern, $0) }
+                    if matches.isEmpty, let why = read.skipped[pattern] {
+                        throw ValidationError("\(input.path): column '\(pattern)' cannot be used: \(why)")
+                    }
                     if matches.isEmpty { _ = try table.column(pattern) }   // throws with suggestions
                     for m in matches where out[m] == nil { try out.add(m, try table.column(m)) }
                 }

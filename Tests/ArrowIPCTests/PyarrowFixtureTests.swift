@@ -55,6 +55,28 @@ final class PyarrowFixtureTests: XCTestCase {
         TestSupport.assertIdentical(nested, lz4Nested)
     }
 
+    func testUnreadableColumnsAreRefusedOrSkippedOnRequest() throws {
+        let entries = try XCTUnwrap(try expected()["skipping"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, 1)
+        for entry in entries {
+            let name = try XCTUnwrap(entry["file"] as? String)
+            let path = TestSupport.fixtures.appendingPathComponent(name).path
+            // Strict (the default): the first column we cannot read is named.
+            XCTAssertThrowsError(try ArrowFileReader.read(path: path), name) { error in
+                guard case .unsupportedType(let field, _)? = error as? ArrowError else { return XCTFail("\(name): \(error)") }
+                XCTAssertEqual(field, entry["strict_error_field"] as? String)
+            }
+            // Skipping: the numeric columns, identical to what pyarrow reads; the others listed with the reason.
+            let (table, metadata, skipped) = try ArrowFileReader.read(path: path, skippingUnreadable: true)
+            TestSupport.assertIdentical(try ExpectationJSON.table(from: entry), table)
+            XCTAssertEqual(metadata, entry["metadata"] as? [String: String])
+            XCTAssertEqual(Set(skipped.keys), Set(try XCTUnwrap(entry["skipped"] as? [String])))
+            XCTAssertTrue(skipped["sample"]?.contains("dictionary") ?? false, "\(skipped)")
+            XCTAssertTrue(skipped["process"]?.contains("string") ?? false, "\(skipped)")
+            XCTAssertTrue(skipped["when"]?.contains("Timestamp") ?? false, "\(skipped)")
+        }
+    }
+
     func testUnsupportedFilesGiveErrorsNamingTheFieldOrFeature() throws {
         let errors = try XCTUnwrap(try expected()["errors"] as? [[String: Any]])
         XCTAssertEqual(errors.count, 8)

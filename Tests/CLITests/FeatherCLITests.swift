@@ -38,6 +38,21 @@ final class FeatherCLITests: CLITestCase {
         }
     }
 
+    func testPredictSkipsColumnsItCannotReadAndNamesOneAskedFor() throws {
+        // A pandas frame with a string, a categorical and a timestamp column beside the features.
+        let input = Fixtures.path("arrow/pd_mixed_lz4.feather")
+        let out = tmp.appendingPathComponent("mixed.csv").path
+        let r = try Fixtures.run(bin, ["predict", "--model", model, "--input", input, "--features", "x1,x2", "--output", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let (events, diff) = try onnxruntimeDifference(events: input, scores: out)
+        XCTAssertEqual(events, 200)
+        XCTAssertLessThanOrEqual(diff, 1e-5)
+        let bad = try Fixtures.run(bin, ["predict", "--model", model, "--input", input, "--features", "x1,process",
+                                         "--output", tmp.appendingPathComponent("bad.csv").path])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("column 'process' cannot be used") && bad.stderr.contains("string"), bad.stderr)
+    }
+
     func testAttackOnPandasFeatherScoresMatchOnnxruntimeAndItsFoolingRatio() throws {
         for name in ["pd_donut_lz4.feather", "pd_donut_zstd.feather"] {
             let input = Fixtures.path("arrow/" + name)
