@@ -33,20 +33,23 @@ public enum ArrowFileReader {
     /// only numeric branches. `skipped`: column name → why it was left out.
     public static func read(path: String, skippingUnreadable: Bool) throws
         -> (table: EventTable, metadata: [String: String], skipped: [String: String]) {
+        try withMappedFile(path: path) { try read(bytes: $0, skippingUnreadable: skippingUnreadable) }
+    }
+
+    /// Calls `body` with the file's bytes, memory-mapped read-only (empty for an empty file).
+    static func withMappedFile<R>(path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ArrowError.io(path: path, operation: "open", reason: AtomicFileWriter.errnoText()) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ArrowError.io(path: path, operation: "stat", reason: AtomicFileWriter.errnoText()) }
         let size = Int(st.st_size)
-        guard size > 0 else {
-            return try read(bytes: UnsafeRawBufferPointer(start: nil, count: 0), skippingUnreadable: skippingUnreadable)
-        }
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
             throw ArrowError.io(path: path, operation: "map", reason: AtomicFileWriter.errnoText())
         }
         defer { munmap(map, size) }
-        return try read(bytes: UnsafeRawBufferPointer(start: map, count: size), skippingUnreadable: skippingUnreadable)
+        return try body(UnsafeRawBufferPointer(start: map, count: size))
     }
 
     /// Reads an Arrow IPC file held in memory.

@@ -28,14 +28,18 @@ public struct ArrowFileSummary: Equatable, Sendable {
     public var metadata: [String: String]
     public var fileSize: Int
 
-    /// Reads the summary of the Arrow file at `path`.
+    /// Reads the summary of the Arrow file at `path` (memory-mapped: only the metadata pages are touched).
     public init(path: String) throws {
-        let bytes = try ArrowFileInspector.readAll(path: path)
-        try self.init(bytes: bytes)
+        self = try ArrowFileReader.withMappedFile(path: path) { try ArrowFileSummary(bytes: $0) }
     }
 
     /// Reads the summary of an Arrow file held in memory.
     public init(bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBytes { try ArrowFileSummary(bytes: $0) }
+    }
+
+    /// Reads the summary of an Arrow file held in memory (borrowed during the call).
+    public init(bytes: UnsafeRawBufferPointer) throws {
         fileSize = bytes.count
         let magic = Array("ARROW1".utf8)
         guard bytes.count >= 18 else { throw ArrowError.truncated(what: "Arrow file", offset: 0, needed: 18, available: bytes.count) }
@@ -43,7 +47,8 @@ public struct ArrowFileSummary: Equatable, Sendable {
         guard bytes[(bytes.count - 6)...].elementsEqual(magic) else { throw ArrowError.badMagic(offset: bytes.count - 6) }
         var fields: [Field] = [], metadata: [String: String] = [:], rows = 0, batches = 0, dictionaries = 0
         var codecs: [String] = []
-        try bytes.withUnsafeBytes { file in
+        let scan = { () throws -> Void in
+            let file = bytes
             let size = file.count
             let footerSize = Int(file.loadLE(size - 10, as: Int32.self))
             let footerStart = size - 10 - footerSize
@@ -98,6 +103,7 @@ public struct ArrowFileSummary: Equatable, Sendable {
                 }
             }
         }
+        try scan()
         self.fields = fields
         self.metadata = metadata
         self.rows = rows
