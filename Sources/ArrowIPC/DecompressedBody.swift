@@ -70,7 +70,9 @@ final class DecompressedBody {
                                              reason: "cannot allocate \(total) bytes for the decompressed body")
             }
         }
-        storage = pointer
+        // A throwing class initializer never runs deinit: free the allocation here unless it is handed over.
+        var handedOver = false
+        defer { if !handedOver { free(pointer) } }
         var placed: [(offset: Int, length: Int)] = []
         placed.reserveCapacity(plan.count)
         var cursor = 0
@@ -89,6 +91,8 @@ final class DecompressedBody {
             }
             cursor += (p.declared + 7) / 8 * 8
         }
+        storage = pointer
+        handedOver = true
         bytes = UnsafeRawBufferPointer(start: pointer, count: total)
         self.buffers = placed
     }
