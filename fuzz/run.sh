@@ -7,6 +7,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
+# The shared data folder: $CONSERVATTACK_SHARED, else ../shared beside the repository (seeds are skipped when absent).
+SHARED=${CONSERVATTACK_SHARED:-$(cd .. && pwd)/shared}
+[ -d "$SHARED/rootfiles" ] || echo "fuzz/run.sh: $SHARED/rootfiles not found: FuzzROOTFile seeded from fixtures/ only" >&2
 shift || true
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzROOTFile FuzzDecompression FuzzCutExpression FuzzModel FuzzArrow)
@@ -18,7 +21,7 @@ seed() {   # seed <harness> <dir>: copies the fixtures that fit the harness into
     case $h in
         FuzzROOTFile) cp fixtures/rootio/*.root fixtures/fuzz/recovery-*.root "$dir"
             for f in simple leaflist histograms empty double32-float16 small-flat-tree nesteddirs stl_containers; do
-                cp "/work/shared/rootfiles/uproot-$f.root" "$dir" 2>/dev/null || true
+                cp "$SHARED/rootfiles/uproot-$f.root" "$dir" 2>/dev/null || true
             done ;;
         FuzzDecompression)
             for f in fixtures/compression/*.rootz; do

@@ -24,18 +24,32 @@ import Columnar
 public enum ArrowFileReader {
     /// Reads the file at `path`: all record batches concatenated into one table, plus the schema's metadata.
     public static func read(path: String) throws -> (table: EventTable, metadata: [String: String]) {
+        let r = try read(path: path, skippingUnreadable: false)
+        return (r.table, r.metadata)
+    }
+
+    /// Reads the file at `path`; with `skippingUnreadable`, columns we cannot map onto a Column (strings,
+    /// pandas categoricals, timestamps, ...) are left out instead of failing the read, as a ROOT read keeps
+    /// only numeric branches. `skipped`: column name → why it was left out.
+    public static func read(path: String, skippingUnreadable: Bool) throws
+        -> (table: EventTable, metadata: [String: String], skipped: [String: String]) {
+        try withMappedFile(path: path) { try read(bytes: $0, skippingUnreadable: skippingUnreadable) }
+    }
+
+    /// Calls `body` with the file's bytes, memory-mapped read-only (empty for an empty file).
+    static func withMappedFile<R>(path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ArrowError.io(path: path, operation: "open", reason: AtomicFileWriter.errnoText()) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ArrowError.io(path: path, operation: "stat", reason: AtomicFileWriter.errnoText()) }
         let size = Int(st.st_size)
-        guard size > 0 else { return try read(bytes: UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
             throw ArrowError.io(path: path, operation: "map", reason: AtomicFileWriter.errnoText())
         }
         defer { munmap(map, size) }
-        return try read(bytes: UnsafeRawBufferPointer(start: map, count: size))
+        return try body(UnsafeRawBufferPointer(start: map, count: size))
     }
 
     /// Reads an Arrow IPC file held in memory.
@@ -45,6 +59,13 @@ public enum ArrowFileReader {
 
     /// Reads an Arrow IPC file held in memory (the bytes are only borrowed during the call).
     public static func read(bytes file: UnsafeRawBufferPointer) throws -> (table: EventTable, metadata: [String: String]) {
+        let r = try read(bytes: file, skippingUnreadable: false)
+        return (r.table, r.metadata)
+    }
+
+    /// Reads an Arrow IPC file held in memory, optionally leaving out the columns we cannot read.
+    public static func read(bytes file: UnsafeRawBufferPointer, skippingUnreadable: Bool) throws
+        -> (table: EventTable, metadata: [String: String], skipped: [String: String]) {
         let size = file.count
         let magic = Array("ARROW1".utf8)
         guard size >= 8 + 4 + 6 else { throw ArrowError.truncated(what: "Arrow file", offset: 0, needed: 18, available: size) }
@@ -61,17 +82,23 @@ public enum ArrowFileReader {
         guard let schemaTable = try footer.table(1, "Footer.schema") else {
             throw ArrowError.invalidMetadata(what: "Footer", offset: footerStart, reason: "no schema")
         }
-        let schema = try decodeSchema(schemaTable)
+        let (entries, metadata) = try decodeSchemaEntries(schemaTable)
+        var skipped: [String: String] = [:]
         var seen = Set<String>()
-        for f in schema.fields {
-            _ = try emptyColumn(for: f)
-            guard seen.insert(f.name).inserted else {
-                throw ArrowError.unsupportedFeature(field: f.name, feature: "duplicate column name", offset: footerStart)
+        for e in entries {
+            if let error = e.error {
+                guard skippingUnreadable, e.span != nil else { throw error }
+                skipped[e.name] = "\(error)"
+                continue
+            }
+            guard seen.insert(e.name).inserted else {
+                throw ArrowError.unsupportedFeature(field: e.name, feature: "duplicate column name", offset: footerStart)
             }
         }
-        if let (_, n) = try footer.vector(2, elementSize: 24, "Footer.dictionaries"), n > 0 {
+        if !skippingUnreadable, let (_, n) = try footer.vector(2, elementSize: 24, "Footer.dictionaries"), n > 0 {
             throw ArrowError.unsupportedFeature(field: nil, feature: "dictionary batches (\(n))", offset: footerStart)
         }
+        let schema = DecodedSchema(fields: entries.compactMap(\.field), metadata: metadata)
         var perField = [[Column]](repeating: [], count: schema.fields.count)
         var rowCount = 0
         if let (start, count) = try footer.vector(3, elementSize: 24, "Footer.recordBatches") {
@@ -83,8 +110,14 @@ public enum ArrowFileReader {
                     bodySize: Int(try footer.reader.load(at + 16, as: Int64.self, "Block.bodyLength")),
                     fileOffsetOfBlock: footerStart + at)
                 var batch = try RecordBatchDecoder(file: file, block: block, index: b, limit: footerStart)
-                for (i, f) in schema.fields.enumerated() {
+                var i = 0
+                for e in entries {
+                    guard let f = e.field else {
+                        if let span = e.span { try batch.skip(e.name, nodes: span.nodes, buffers: span.buffers) }
+                        continue
+                    }
                     perField[i].append(try batch.column(for: f, batchLength: batch.length))
+                    i += 1
                 }
                 let (sum, overflow) = rowCount.addingReportingOverflow(batch.length)
                 guard !overflow else {
@@ -107,7 +140,7 @@ public enum ArrowFileReader {
                 throw ArrowError.invalidData(field: f.name, batch: 0, offset: footerStart, reason: "\(error)")
             }
         }
-        return (table, schema.metadata)
+        return (table, schema.metadata, skipped)
     }
 
     /// A zero-entry column for `field`; throws for fields we cannot map onto a Column.

@@ -13,18 +13,22 @@ import Columnar
 ///
 /// Column mapping: flat → primitive field; jagged → List<T> (LargeList<T> when a column's content exceeds
 /// Int32.max items); fixed shape [a, b, ...] → FixedSizeList<FixedSizeList<T>[b]>[a]; bool → bit-packed Bool.
-/// No validity bitmaps are written (null_count 0); bodies are uncompressed; data is little-endian.
+/// No validity bitmaps are written (null_count 0); data is little-endian. With `compression` LZ4 or zstd,
+/// every non-empty buffer is stored as Arrow's BodyCompression wants it (int64 uncompressed length + frame,
+/// or −1 + raw bytes when the frame would not be smaller; see ArrowCompression.swift).
 public enum ArrowFileWriter {
     /// Writes `table` to `path` atomically (temporary file + rename), with `metadata` as the schema's
-    /// custom key-value metadata, in record batches of at most `rowsPerBatch` rows.
+    /// custom key-value metadata, in record batches of at most `rowsPerBatch` rows, each buffer compressed
+    /// with `compression` (none by default here; the command line defaults to LZ4, see docs/arrow.md).
     public static func write(_ table: EventTable, to path: String, metadata: [String: String] = [:],
-                             rowsPerBatch: Int = 65536) throws {
-        try write(table, to: path, metadata: metadata, rowsPerBatch: rowsPerBatch, largeListThreshold: Int(Int32.max))
+                             rowsPerBatch: Int = 65536, compression: ArrowCompression = .none) throws {
+        try write(table, to: path, metadata: metadata, rowsPerBatch: rowsPerBatch, largeListThreshold: Int(Int32.max),
+                  compression: compression)
     }
 
     /// As `write`, with the content size above which jagged columns become LargeList (tests lower it).
     static func write(_ table: EventTable, to path: String, metadata: [String: String], rowsPerBatch: Int,
-                      largeListThreshold: Int) throws {
+                      largeListThreshold: Int, compression: ArrowCompression = .none) throws {
         guard rowsPerBatch > 0 else {
             throw ArrowError.cannotWrite(column: "*", reason: "rowsPerBatch must be positive, got \(rowsPerBatch)")
         }
@@ -55,7 +59,9 @@ public enum ArrowFileWriter {
                     collect(c.column, field: c.field, rows: start..<end, nodes: &nodes, parts: &parts)
                 }
                 let offset = out.bytesWritten
-                let (metaSize, bodySize) = try writeRecordBatch(rows: end - start, nodes: nodes, parts: parts, to: out)
+                if compression != .none { parts = try compressed(parts, with: compression) }
+                let (metaSize, bodySize) = try writeRecordBatch(rows: end - start, nodes: nodes, parts: parts,
+                                                                compression: compression, to: out)
                 appendLE(Int64(offset), to: &blocks)
                 appendLE(Int32(metaSize), to: &blocks)
                 appendLE(Int32(0), to: &blocks)
@@ -178,7 +184,7 @@ public enum ArrowFileWriter {
 
     /// Writes one RecordBatch message and its body; returns (metadata size incl. prefix, body size).
     static func writeRecordBatch(rows: Int, nodes: [(length: Int, nulls: Int)], parts: [BodyPart],
-                                 to out: AtomicFileWriter) throws -> (Int, Int) {
+                                 compression: ArrowCompression = .none, to out: AtomicFileWriter) throws -> (Int, Int) {
         var nodeBytes: [UInt8] = [], bufferBytes: [UInt8] = []
         nodeBytes.reserveCapacity(16 * nodes.count)
         bufferBytes.reserveCapacity(16 * parts.count)
@@ -194,6 +200,7 @@ public enum ArrowFileWriter {
             (0, .int64(Int64(rows))),
             (1, .object(.structs(bytes: nodeBytes, count: nodes.count, alignment: 8))),
             (2, .object(.structs(bytes: bufferBytes, count: parts.count, alignment: 8))),
+            (3, compression.codecID.map { .object(.table(FlatBufferBuilder.Table([(0, .uint8(UInt8(bitPattern: $0))), (1, .uint8(0))]))) }),
         ])
         let message = FlatBufferBuilder.Table([
             (0, .int16(arrowMetadataVersion)),
@@ -211,6 +218,20 @@ public enum ArrowFileWriter {
             try out.writeZeros(padded(p.byteCount) - p.byteCount)
         }
         return (metaSize, bodySize)
+    }
+
+    /// The body parts in Arrow's compressed form (each buffer compressed on its own; empty ones stay empty).
+    static func compressed(_ parts: [BodyPart], with compression: ArrowCompression) throws -> [BodyPart] {
+        try parts.map { part in
+            switch part {
+            case .empty: return .empty
+            case .bytes(let b): return .bytes(try b.withUnsafeBytes { try compression.compress($0) })
+            case .content(let a, let r):
+                var out: [UInt8] = []
+                try withRawBytes(a, r) { out = try compression.compress($0) }
+                return .bytes(out)
+            }
+        }
     }
 
     /// Writes the encapsulated message prefix and metadata, padded so the body starts 64-byte aligned.

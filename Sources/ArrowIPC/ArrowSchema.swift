@@ -137,6 +137,79 @@ struct DecodedSchema {
     var metadata: [String: String]
 }
 
+/// One schema field as a record batch lays it out, whether or not we can decode it.
+struct SchemaEntry {
+    var name: String
+    /// The field, when we map it onto a Column.
+    var field: ArrowField?
+    /// Why we cannot read it (nil when `field` is set).
+    var error: ArrowError?
+    /// Field nodes and buffers it occupies in every record batch (depth-first), nil when that is not
+    /// fixed by the schema (view types, whose buffer counts vary per batch).
+    var span: (nodes: Int, buffers: Int)?
+}
+
+/// Every field of the schema, readable or not, in order, plus the custom metadata.
+func decodeSchemaEntries(_ schema: FlatBufferReader.Table) throws -> (entries: [SchemaEntry], metadata: [String: String]) {
+    let endianness = try schema.scalar(0, default: Int16(0), "Schema.endianness")
+    if endianness != 0 {
+        throw ArrowError.unsupportedFeature(field: nil, feature: "big-endian data",
+                                            offset: schema.reader.fileOffset + schema.position)
+    }
+    let entries = try schema.tables(1, "Schema.fields").enumerated().map { i, f -> SchemaEntry in
+        let name = try f.string(0, "Field.name") ?? "#\(i)"
+        let span = try fieldSpan(f, depth: 0)
+        do {
+            let field = try decodeField(f, fallbackName: "#\(i)", depth: 0)
+            _ = try ArrowFileReader.emptyColumn(for: field)
+            return SchemaEntry(name: name, field: field, error: nil, span: span)
+        } catch let e as ArrowError {
+            return SchemaEntry(name: name, field: nil, error: e, span: span)
+        }
+    }
+    return (entries, try decodeKeyValues(schema, slot: 2))
+}
+
+/// (field nodes, buffers) a field of any type occupies in a record batch (Arrow's columnar format, V5),
+/// nil for layouts whose buffer count is not fixed by the schema.
+///
+/// | type                                                   | buffers (+ children)            |
+/// |--------------------------------------------------------|---------------------------------|
+/// | Null                                                   | 0                               |
+/// | Int, FloatingPoint, Bool, Decimal, Date, Time, Timestamp, Interval, Duration, FixedSizeBinary, dictionary indices | 2 |
+/// | Binary, Utf8, LargeBinary, LargeUtf8                   | 3                               |
+/// | List, LargeList, Map                                   | 2 + child                       |
+/// | FixedSizeList, Struct                                  | 1 + children                    |
+/// | Union (sparse / dense)                                 | 1 / 2 + children                |
+/// | RunEndEncoded                                          | 0 + 2 children                  |
+/// | ListView, LargeListView                                | 3 + child                       |
+func fieldSpan(_ f: FlatBufferReader.Table, depth: Int) throws -> (nodes: Int, buffers: Int)? {
+    guard depth < 32 else { return nil }
+    if try f.fieldPosition(4) != nil { return (1, 2) }            // dictionary-encoded: the indices
+    let raw = try f.scalar(2, default: UInt8(0), "Field.type_type")
+    guard let id = ArrowTypeID(rawValue: raw) else { return nil }
+    let own: Int
+    switch id {
+    case .none, .binaryView, .utf8View: return nil
+    case .null, .runEndEncoded: own = 0
+    case .int, .floatingPoint, .bool, .decimal, .date, .time, .timestamp, .interval, .duration, .fixedSizeBinary: own = 2
+    case .binary, .utf8, .largeBinary, .largeUtf8: own = 3
+    case .list, .largeList, .map: own = 2
+    case .fixedSizeList, .structType: own = 1
+    case .listView, .largeListView: own = 3
+    case .union:
+        let mode = try f.table(3, "Field.type")?.scalar(0, default: Int16(0), "Union.mode") ?? 0
+        own = mode == 1 ? 2 : 1
+    }
+    var span = (nodes: 1, buffers: own)
+    for child in try f.tables(5, "Field.children") {
+        guard let s = try fieldSpan(child, depth: depth + 1) else { return nil }
+        span.nodes += s.nodes
+        span.buffers += s.buffers
+    }
+    return span
+}
+
 func decodeKeyValues(_ table: FlatBufferReader.Table, slot: Int) throws -> [String: String] {
     var out: [String: String] = [:]
     for kv in try table.tables(slot, "custom_metadata") {
@@ -165,7 +238,7 @@ func decodeField(_ f: FlatBufferReader.Table, fallbackName: String, depth: Int) 
     let nullable = try f.bool(1, default: false, "Field.nullable")
     let rawType = try f.scalar(2, default: UInt8(0), "Field.type_type")
     if try f.fieldPosition(4) != nil {
-        throw ArrowError.unsupportedFeature(field: name, feature: "dictionary encoding", offset: at)
+        throw ArrowError.unsupportedFeature(field: name, feature: "dictionary encoding (a pandas Categorical? store its codes: df[c] = df[c].cat.codes)", offset: at)
     }
     guard let typeID = ArrowTypeID(rawValue: rawType) else {
         throw ArrowError.unsupportedType(field: name, type: "unknown type id \(rawType)")

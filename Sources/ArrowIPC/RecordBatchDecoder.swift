@@ -7,11 +7,17 @@ import Columnar
 /// | message prefix  | 0xFFFFFFFF, int32 metadata size (pre-1.0 files: int32 size only)             |
 /// | Message         | flatbuffer; header RecordBatch {length, nodes, buffers, compression}         |
 /// | body            | at block offset + metaDataLength; buffers at body-relative (offset, length)  |
+/// | compressed body | each buffer: int64 uncompressed length (−1 = raw) + LZ4/zstd frame (ArrowCompression.swift, DecompressedBody.swift) |
 /// | per field       | depth-first: one FieldNode {length, null_count} and its buffers:             |
 /// |                 | primitive/Bool: validity, data · List: validity, int32 offsets · LargeList: validity, int64 offsets · FixedSizeList: validity |
 struct RecordBatchDecoder {
+    /// The file, or the decompressed body when the batch is compressed (then `bodyStart` is 0).
     let file: UnsafeRawBufferPointer
     let index: Int
+    /// The batch's BodyCompression codec (Arrow's id: LZ4_FRAME 0, ZSTD 1), nil when uncompressed.
+    let codec: Int8?
+    /// Keeps a compressed batch's decompressed buffers alive while columns are copied out of them.
+    private let decompressed: DecompressedBody?
     /// Rows in this batch.
     let length: Int
     let bodyStart: Int
@@ -23,7 +29,6 @@ struct RecordBatchDecoder {
 
     /// Parses the message at `block`; everything must end before `limit` (the footer).
     init(file: UnsafeRawBufferPointer, block: BlockLocation, index: Int, limit: Int) throws {
-        self.file = file
         self.index = index
         let what = "record batch \(index) block"
         guard block.offset >= 8, block.metadataSize >= 8, block.bodySize >= 0,
@@ -56,9 +61,14 @@ struct RecordBatchDecoder {
         }
         if let compression = try batch.table(3, "RecordBatch.compression") {
             let codec = try compression.scalar(0, default: Int8(0), "BodyCompression.codec")
-            let name = codec == 0 ? "LZ4_FRAME" : codec == 1 ? "ZSTD" : "codec \(codec)"
-            throw ArrowError.unsupportedFeature(field: nil,
-                feature: "compressed record batch \(index) (\(name)); rewrite with compression='uncompressed'", offset: metaStart)
+            let method = try compression.scalar(1, default: Int8(0), "BodyCompression.method")
+            guard codec == 0 || codec == 1, method == 0 else {
+                throw ArrowError.unsupportedFeature(field: nil,
+                    feature: "compressed record batch \(index) (\(ArrowCompression.codecName(codec)), method \(method))", offset: metaStart)
+            }
+            self.codec = codec
+        } else {
+            self.codec = nil
         }
         let rows = try batch.scalar(0, default: Int64(0), "RecordBatch.length")
         guard rows >= 0 else { throw ArrowError.invalidMetadata(what: "record batch \(index)", offset: metaStart, reason: "negative length \(rows)") }
@@ -73,8 +83,20 @@ struct RecordBatchDecoder {
                 (Int(try reader.load(start + 16 * i, as: Int64.self)), Int(try reader.load(start + 16 * i + 8, as: Int64.self)))
             }
         }
-        bodyStart = metaEnd
-        bodySize = block.bodySize
+        if let codec {
+            let body = try DecompressedBody(file: file, bodyStart: metaEnd, bodySize: block.bodySize, buffers: buffers,
+                                            codec: codec, batch: index)
+            self.file = body.bytes
+            self.decompressed = body
+            buffers = body.buffers
+            bodyStart = 0
+            bodySize = body.bytes.count
+        } else {
+            self.file = file
+            self.decompressed = nil
+            bodyStart = metaEnd
+            bodySize = block.bodySize
+        }
     }
 
     private func bad(_ field: String, _ offset: Int, _ reason: String) -> ArrowError {
@@ -102,6 +124,15 @@ struct RecordBatchDecoder {
             throw bad(field, bodyStart, "buffer \(nextBuffer - 1) (offset \(b.offset), length \(b.length)) exceeds the \(bodySize)-byte body")
         }
         return (bodyStart + b.offset, b.length)
+    }
+
+    /// Steps over a column we do not decode: its `nodes` field nodes and `buffers` buffers.
+    mutating func skip(_ field: String, nodes n: Int, buffers k: Int) throws {
+        guard n <= nodes.count - nextNode, k <= buffers.count - nextBuffer else {
+            throw bad(field, bodyStart, "batch has too few field nodes or buffers for this column")
+        }
+        nextNode += n
+        nextBuffer += k
     }
 
     /// Decodes the next column of the batch for `field`.

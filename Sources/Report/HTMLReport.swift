@@ -4,22 +4,24 @@ import Validation
 
 /// Renders a ValidationReport as one self-contained HTML page with inline SVG (no JavaScript).
 ///
-/// Order: header with the question and key numbers → verdict table → feature histograms per region →
-/// correlation heat maps → classifier scores and yield shifts → fit templates (when given) → attack metrics →
-/// warnings and definitions.
+/// Order: header with the verdict and key numbers → overview grid (features × regions, each cell a link to its
+/// plot) → feature histograms per region → correlation heat maps → classifier scores and yield shifts → fit
+/// templates (when given) → attack metrics → the full table of every check → warnings and definitions. What a
+/// physicist looks at first (the verdict, where the tests came close, the distributions) comes before what they look up.
 public enum HTMLReport {
     public static func render(_ r: ValidationReport, title: String = "ConservAttack validation report", templates: TemplateSet? = nil) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        h += "<title>\(SVG.escape(title))</title><style>\(css)</style></head><body>"
+        h += "<title>\(SVG.escape(title))</title><style>\(css)\n\(OverviewGrid.css)</style></head><body>"
         h += "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"\(Palette.band)\" stroke-width=\"1.6\" stroke-opacity=\"0.75\"/></pattern></defs></svg>"
         h += "<main>"
         h += header(r, title: title)
-        h += verdictSection(r)
+        h += OverviewGrid.html(r)
         h += featureSection(r)
         h += correlationSection(r)
         if let s = r.scores { h += scoreSection(s, r) }
         if let t = templates { h += templateSection(t) }
         if let a = r.attack { h += attackSection(a) }
+        h += verdictSection(r)
         h += footer(r)
         h += "</main></body></html>\n"
         return h
@@ -30,23 +32,21 @@ public enum HTMLReport {
     static func header(_ r: ValidationReport, title: String) -> String {
         let s = r.summary
         var h = "<header><h1>\(SVG.escape(title))</h1>"
-        h += "<p class=\"lead\">The question this report answers: <em>would the standard validation of simulated events — χ², Kolmogorov-Smirnov and Jensen-Shannon comparisons of every input feature in every region, and the feature correlation matrices — notice that the events were perturbed, and how much does the classifier output move?</em></p>"
+        h += "<p class=\"lead small\">The question this report answers: <em>would the standard validation of simulated events — χ², Kolmogorov-Smirnov and Jensen-Shannon comparisons of every input feature in every region, and the feature correlation matrices — notice that the events were perturbed, and how much does the classifier output move?</em></p>"
         let noticedClass = s.perturbationNoticed == 0 ? "ok" : "bad"
         h += "<div class=\"verdict \(noticedClass)\">\(SVG.escape(s.verdict))</div><div class=\"cards\">"
         h += card("checks that noticed", "\(s.perturbationNoticed) / \(s.perturbationChecks)", "nominal vs perturbed: p &lt; \(SVG.num(r.settings.alpha)) or JSD above its threshold")
         h += card("smallest p-value", SVG.pValue(s.minPValue), "over χ² and KS checks")
         h += card("largest JSD", s.maxJSD.map { SVG.num($0) } ?? "—", "Jensen-Shannon distance, base \(SVG.num(r.settings.jsdBase))")
         h += card("correlation change", s.maxCorrelationChange.map { String(format: "%.2f%%", $0 * 100) } ?? "—", "max ‖ΔC‖<sub>F</sub> / ‖C‖<sub>F</sub>")
-        if let f = r.foolingRatio { h += card("fooling ratio", String(format: "%.1f%%", f * 100), "classification flipped by the perturbation (definition in §4)") }
+        if let f = r.foolingRatio { h += card("fooling ratio", String(format: "%.1f%%", f * 100), "classification flipped by the perturbation (definition in §3)") }
         if let y = s.maxRelativeYieldShift { h += card("yield shift above WP", String(format: "%.1f%%", y * 100), "largest |Δ yield| / yield over regions") }
         h += "</div>"
-        let regions = r.regions.map { "\(SVG.escape($0.name)) (\($0.nominalEvents) events, Σw = \(SVG.num($0.nominalWeight)))" }
-        h += "<p class=\"small\">Features: \(r.features.map(SVG.escape).joined(separator: ", ")). Regions: \(regions.joined(separator: "; ")).</p>"
         return h + "</header>"
     }
 
     static func verdictSection(_ r: ValidationReport) -> String {
-        var h = "<section id=\"verdict\"><h2>1. Verdict table: nominal vs perturbed</h2>"
+        var h = "<section id=\"verdict\"><h2>5. Every check: nominal vs perturbed</h2>"
         h += "<p class=\"small\">Each row is one feature in one region. A cell is red when that test, as used in a standard validation, would have flagged a difference (p &lt; \(SVG.num(r.settings.alpha)); JSD above the threshold shown beside it: \(SVG.num(r.settings.jsdThreshold))\(r.settings.jsdStatisticalFloor ? ", raised to the JSD's \(SVG.num(100 * (1 - r.settings.alpha)))% quantile for two samples of these sizes drawn from one distribution" : "")). Under- and overflow bins take part. Nominal and perturbed are the same events, and these two-sample tests assume independent samples, so they are run here exactly as a standard validation would run them.</p>"
         h += table(r, comparison: .nominalVsPerturbed)
         let hasData = r.checks.contains { $0.comparison != .nominalVsPerturbed }
@@ -81,9 +81,9 @@ public enum HTMLReport {
     }
 
     static func featureSection(_ r: ValidationReport) -> String {
-        var h = "<section id=\"features\"><h2>2. Feature distributions</h2>"
+        var h = "<section id=\"features\"><h2>1. Feature distributions</h2>"
         h += "<p class=\"small\">Filled: nominal simulation with its statistical uncertainty (hatched, √Σw²); line: perturbed; points: data when given. Lower panels: ratio to nominal with the nominal relative uncertainty (grey). UF/OF: under/overflow Σw (nominal / perturbed). When data are shown, both simulations are scaled to the data total (the tests compare shapes either way).</p>"
-        for region in r.regions.map(\.name) {
+        for (ri, region) in r.regions.map(\.name).enumerated() {
             let hs = r.histograms.filter { $0.region == region }
             guard !hs.isEmpty else { continue }
             h += "<h3>Region: \(SVG.escape(region))</h3><div class=\"grid\">"
@@ -94,7 +94,8 @@ public enum HTMLReport {
                 var plot = HistogramPlot(title: "\(f.feature) — \(region)", xLabel: f.feature, edges: f.edges,
                                          nominal: f.nominal, perturbed: f.perturbed, data: f.data, annotation: note)
                 plot.normaliseSimulationToData()
-                h += "<figure data-feature=\"\(SVG.escape(f.feature))\">\(plot.svg())</figure>"
+                let id = r.features.firstIndex(of: f.feature).map { " id=\"\(OverviewGrid.anchor(regionIndex: ri, featureIndex: $0))\"" } ?? ""
+                h += "<figure data-feature=\"\(SVG.escape(f.feature))\"\(id)>\(plot.svg())</figure>"
             }
             h += "</div>"
         }
@@ -103,7 +104,7 @@ public enum HTMLReport {
 
     static func correlationSection(_ r: ValidationReport) -> String {
         guard !r.correlation.isEmpty else { return "" }
-        var h = "<section id=\"correlation\"><h2>3. Feature correlations</h2>"
+        var h = "<section id=\"correlation\"><h2>2. Feature correlations</h2>"
         h += "<p class=\"small\">Weighted Pearson correlation coefficients. The relative change is ‖C<sub>perturbed</sub> − C<sub>nominal</sub>‖<sub>F</sub> / ‖C<sub>nominal</sub>‖<sub>F</sub> (flagged above \(SVG.num(r.settings.correlationThreshold))).</p>"
         for c in r.correlation {
             let diff = zip(c.perturbed, c.nominal).map { zip($0, $1).map { $0 - $1 } }
@@ -119,7 +120,7 @@ public enum HTMLReport {
     }
 
     static func scoreSection(_ s: ValidationReport.ScoreSummary, _ r: ValidationReport) -> String {
-        var h = "<section id=\"scores\"><h2>4. Classifier score</h2>"
+        var h = "<section id=\"scores\"><h2>3. Classifier score</h2>"
         h += "<p class=\"small\">The classifier output for the nominal and the perturbed events (dashed: working point \(SVG.num(s.workingPoint))). The change of the yield above the working point is the hidden systematic a physicist would quote.</p>"
         h += "<table><thead><tr><th>region</th><th>yield nominal</th><th>yield perturbed</th><th>shift</th><th>relative shift</th><th>shift / stat. unc.</th><th>score χ² p</th><th>score KS p</th></tr></thead><tbody>"
         for g in s.regions {
@@ -142,7 +143,7 @@ public enum HTMLReport {
     }
 
     static func attackSection(_ a: AttackDiagnostics) -> String {
-        var h = "<section id=\"attack\"><h2>5. Attack</h2>"
+        var h = "<section id=\"attack\"><h2>4. Attack</h2>"
         let colours = [Palette.perturbed, Palette.nominal, "#2ca02c", "#9467bd", "#8c564b"]
         let fooling = a.series.filter { $0.name.lowercased().contains("fool") }
         let others = a.series.filter { !$0.name.lowercased().contains("fool") }
@@ -175,6 +176,8 @@ public enum HTMLReport {
         h += "<li>χ²: ROOT's TH1::Chi2Test homogeneity test on the binned distributions including under/overflow; UU for two unweighted samples, UW for unweighted data vs weighted simulation, WW for two weighted samples. Bins empty in both samples are dropped (one degree of freedom each).</li>"
         h += "<li>KS: two-sample Kolmogorov-Smirnov on the unbinned (weighted) values; p-value from the Kolmogorov distribution at the effective size n₁n₂/(n₁+n₂) (Kish effective counts when weighted), as scipy.stats.ks_2samp(method='asymp').</li>"
         h += "<li>JSD: Jensen-Shannon distance between the normalised histograms, logarithm base \(SVG.num(r.settings.jsdBase)) (0 = identical, 1 = disjoint in base 2), as scipy.spatial.distance.jensenshannon.</li>"
+        let regions = r.regions.map { "\(SVG.escape($0.name)) (\($0.nominalEvents) events, Σw = \(SVG.num($0.nominalWeight)))" }
+        h += "<li>Features: \(r.features.map(SVG.escape).joined(separator: ", ")). Regions: \(regions.joined(separator: "; ")).</li>"
         h += "<li>Binning: \(r.settings.bins) equal-width bins per feature on the nominal events' [min, max] in each region unless edges were given.</li>"
         h += "</ul><p class=\"small\">Generated by conservattack (report schema v\(r.schemaVersion)).</p></footer>"
         return h
@@ -187,13 +190,13 @@ public enum HTMLReport {
     static let css = """
     body{margin:0;background:#f6f6f4;color:#1d1d1f;font:15px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif}
     main{max-width:1240px;margin:0 auto;padding:24px 20px 60px;background:#fff}
-    h1{font-size:26px;margin:0 0 6px}h2{font-size:20px;margin:34px 0 8px;border-bottom:2px solid #e3e3e3;padding-bottom:4px}
-    h3{font-size:16px;margin:20px 0 6px}.lead{font-size:15px;color:#333;max-width:1000px}.small{font-size:13px;color:#555}
-    .verdict{font-size:17px;font-weight:600;padding:10px 14px;border-radius:6px;margin:12px 0}
+    h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:26px 0 6px;border-bottom:2px solid #e3e3e3;padding-bottom:4px}
+    h3{font-size:16px;margin:20px 0 6px}.lead{font-size:15px;color:#333;max-width:1200px;margin:2px 0 6px}.small{font-size:13px;color:#555}
+    .verdict{font-size:16px;font-weight:600;padding:8px 14px;border-radius:6px;margin:8px 0}
     .verdict.ok{background:#e8f4ea;border-left:6px solid #2e7d32}.verdict.bad{background:#fdecea;border-left:6px solid #c62828}
-    .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
-    .card{flex:1 1 170px;border:1px solid #ddd;border-radius:6px;padding:10px 12px;background:#fafafa}
-    .card .value{font-size:22px;font-weight:700}.card .label{font-size:13px;font-weight:600;color:#333}.card .note{font-size:11.5px;color:#666}
+    .cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}
+    .card{flex:1 1 170px;border:1px solid #ddd;border-radius:6px;padding:6px 10px;background:#fafafa}
+    .card .value{font-size:19px;font-weight:700}.card .label{font-size:13px;font-weight:600;color:#333}.card .note{font-size:11.5px;color:#666}
     table{border-collapse:collapse;margin:8px 0 16px;font-size:13.5px;font-variant-numeric:tabular-nums}
     caption{text-align:left;font-weight:600;padding:4px 0;color:#444}
     th,td{border:1px solid #ddd;padding:4px 9px;text-align:right}th{background:#f0f0f0}

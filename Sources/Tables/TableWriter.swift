@@ -16,17 +16,17 @@ public struct TableOutput: Sendable, Equatable {
     /// Name of the TTree or RNTuple (with its directory path) in a ROOT output; unused for Arrow.
     public var name: String
     public var metadata: [String: String]
-    /// ROOT outputs: "zlib:1", "lzma:9", "lz4", "zstd:5", "none"; Arrow outputs: "lz4", "zstd", "none".
-    public var compression: String
+    /// ROOT outputs: "zlib:1" (nil), "lzma:9", "lz4", "zstd:5", "none"; Arrow outputs: "lz4" (nil), "zstd", "zstd:N", "none".
+    public var compression: String?
 
-    public init(path: String, format: OutputFormat, name: String, metadata: [String: String] = [:], compression: String = "zlib:1") {
+    public init(path: String, format: OutputFormat, name: String, metadata: [String: String] = [:], compression: String? = nil) {
         self.path = path; self.format = format; self.name = name; self.metadata = metadata; self.compression = compression
     }
 
     /// The output for `path`, by its extension: `.arrow`/`.feather`/`.ipc` → Arrow; `.root` → a TTree or an RNTuple
     /// as the input was (`format` overrides), named as the input's table (`name` overrides; default `events`).
     public static func resolve(path: String, input: TableDescriptor?, format: OutputFormat? = nil, name: String? = nil,
-                               metadata: [String: String] = [:], compression: String = "zlib:1") throws -> TableOutput {
+                               metadata: [String: String] = [:], compression: String? = nil) throws -> TableOutput {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         let resolved: OutputFormat
         switch ext {
@@ -52,6 +52,27 @@ public struct TableOutput: Sendable, Equatable {
     }
 }
 
+extension TableOutput {
+    /// The ROOT writer's settings (zlib level 1 unless told otherwise).
+    func rootCompression() throws -> CompressionSettings {
+        do { return try CompressionSettings(parsing: compression ?? "zlib:1") } catch {
+            throw TableError.unsupportedOutput(path: path, reason: "--compression '\(compression ?? "")': \(error)")
+        }
+    }
+
+    /// The Arrow writer's codec (LZ4 frames unless told otherwise, as pandas' `to_feather`).
+    func arrowCompression() throws -> ArrowCompression {
+        do { return try ArrowCompression(parsing: compression ?? "lz4") } catch {
+            throw TableError.unsupportedOutput(path: path, reason: "--compression '\(compression ?? "")' for an Arrow output: use lz4, zstd, zstd:LEVEL or none")
+        }
+    }
+
+    /// Throws when `compression` does not suit the format.
+    public func checkCompression() throws {
+        if format == .arrow { _ = try arrowCompression() } else { _ = try rootCompression() }
+    }
+}
+
 /// Writes tables; every write is atomic (temporary file + rename) and never replaces a file unless `force`.
 public enum TableWriter {
     public static func write(_ table: EventTable, _ output: TableOutput, force: Bool) throws {
@@ -63,15 +84,15 @@ public enum TableWriter {
         defer { InterruptCleanup.release(output.path) }
         switch output.format {
         case .arrow:
-            try ArrowFileWriter.write(table, to: output.path, metadata: output.metadata)
+            try ArrowFileWriter.write(table, to: output.path, metadata: output.metadata, compression: try output.arrowCompression())
         case .ttree:
             var options = ROOTWriterOptions()
-            options.compression = try CompressionSettings(parsing: output.compression)
+            options.compression = try output.rootCompression()
             options.metadata = output.metadata
             try ROOTFileWriter.write(tables: [(output.name, try sanitized(table, output: output.path))], to: output.path, options: options)
         case .rntuple:
             var options = ROOTWriterOptions()
-            options.compression = try CompressionSettings(parsing: output.compression)
+            options.compression = try output.rootCompression()
             options.metadata = output.metadata
             try RNTupleFileWriter.write(ntuples: [(output.name, try sanitized(table, output: output.path, replacing: ["/", ".", " ", "\\"]))],
                                         to: output.path, options: options)

@@ -51,7 +51,7 @@ struct AttackCommand: ParsableCommand {
     @Option(name: .long) var seed: UInt64 = 1
     @Option(name: .long, help: "Threads for the classifier.") var threads = 1
     @Option(name: .long, help: "Directory for a checkpoint after each iteration; an existing one is resumed.") var checkpoint: String?
-    @Option(name: .long, help: "Compression of a ROOT output.") var compression = "zlib:1"
+    @Option(name: .long, help: "Output compression. ROOT: zlib:1 (default), lzma:9, lz4, zstd:5, none. Arrow: lz4 (default), zstd, zstd:LEVEL, none.") var compression: String?
     @Option(name: .long, help: "Name of the output TTree or RNTuple (default: the input's).") var outputTree: String?
     @Option(name: .long, help: "ROOT output as ttree or rntuple (default: as the input).") var outputFormat: String?
     @Flag(name: .long, help: "Replace existing outputs.") var force = false
@@ -74,13 +74,13 @@ struct AttackCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            for path in [output, metrics] where FileManager.default.fileExists(atPath: path) && !force {
-                throw ValidationError("\(path) exists: pass --force to replace it")
-            }
+            try ArgumentChecks.outputsAreNew([output, metrics], force: force)
+            try ArgumentChecks.inputExists(input, option: "--input")
             let net = try ModelLoader.load(path: model)
-            let job = AttackJob(input: input, features: try features.map { try parseList($0, what: "--features") },
+            let names = try ArgumentChecks.featureNames(features, models: [(model, net)])
+            let job = AttackJob(input: input, features: names,
                                 network: net, trueClass: trueClass, weight: weight,
-                                regions: try regions.map(RegionsFile.load), frozen: try frozen.map { try parseList($0, what: "--frozen") } ?? [],
+                                regions: try ArgumentChecks.regions(regions), frozen: try frozen.map { try parseList($0, what: "--frozen") } ?? [],
                                 envelopes: envelope, configuration: try configurationFromFlags(), checkpointDirectory: checkpoint)
             let result = try job.run(quiet: quiet)
             try TableIO.write(result.table, to: output, source: result.source, treeName: outputTree,

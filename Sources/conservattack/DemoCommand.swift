@@ -22,6 +22,9 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ArgumentChecks.atLeast(events, 100, option: "--events")
+            try ArgumentChecks.atLeast(iterations, 1, option: "--iterations")
+            try ArgumentChecks.atLeast(epochs, 1, option: "--epochs")
             let start = Date()
             let dir = URL(fileURLWithPath: output)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -50,15 +50,12 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            for path in [output] + [scores, writePerturbed].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) && !force {
-                throw ValidationError("\(path) exists: pass --force to replace it")
+            try ArgumentChecks.outputsAreNew([output, scores, writePerturbed], force: force)
+            for (spec, option) in [(clean, "--clean"), (perturbed, "--perturbed"), (extraClean, "--extra-clean")] {
+                try ArgumentChecks.inputExists(spec, option: option)
             }
             let net = try model.map { try ModelLoader.load(path: $0) }
-            let names = try features.map { try parseList($0, what: "--features") } ?? net?.featureNames ?? []
-            guard !names.isEmpty else { throw ValidationError("give --features (or a --model that names its features)") }
-            if let net, net.inputCount != names.count {
-                throw ValidationError("the model takes \(net.inputCount) inputs but --features names \(names.count)")
-            }
+            let names = try ArgumentChecks.featureNames(features, models: zip([model].compactMap { $0 }, [net].compactMap { $0 }).map { ($0, $1) })
             let cleanSource = try TableIO.open(clean)
             let cleanTable = try TableIO.read(cleanSource)
             let cleanX = try cleanTable.featureMatrix(names)

@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Branch names or glob patterns (default: every numeric branch).") var branches: [String] = []
     @Option(name: .long, help: "Entry range A:B (half-open; either side may be empty).") var entries: String?
     @Option(name: .long, help: "Output file: .root, .arrow or .feather.") var output: String
-    @Option(name: .long, help: "Compression of a ROOT output (zlib:1, lzma:9, lz4, zstd:5, none).") var compression = "zlib:1"
+    @Option(name: .long, help: "Output compression. ROOT: zlib:1 (default), lzma:9, lz4, zstd:5, none. Arrow: lz4 (default), zstd, zstd:LEVEL, none.") var compression: String?
     @Option(name: [.customLong("output-tree"), .customLong("tree")], help: "Name of the TTree or RNTuple in a ROOT output (default: the input's, else events).") var outputTree: String?
     @Option(name: .long, help: "ROOT output as ttree or rntuple (default: as the input; an Arrow input gives a TTree).") var format: String?
     @Flag(name: .long, help: "Replace an existing output.") var force = false
@@ -26,6 +26,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ArgumentChecks.outputsAreNew([output], force: force)
+            try ArgumentChecks.inputExists(input, option: "input")
+            try TableIO.checkOutput(output, compression: compression)
             let range = try entries.map(Self.parseRange)
             let source = try TableIO.open(input)
             var table = try TableIO.read(source, branches: branches.isEmpty ? nil : branches, threads: threads)

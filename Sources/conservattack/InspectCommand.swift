@@ -1,20 +1,25 @@
 import ArgumentParser
+import ArrowIPC
+import Foundation
 import ROOTIO
 
-/// `conservattack inspect FILE`: directories, trees and branches, as rootls -t / uproot's show() give them.
+/// `conservattack inspect FILE`: directories, trees and branches, as rootls -t / uproot's show() give them;
+/// for an Arrow IPC / Feather v2 file (told apart by its magic bytes, not its name), the schema, rows,
+/// record batches, compression and schema metadata.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "List a ROOT file's directories, trees and branches with types and sizes.",
-        discussion: "Example: conservattack inspect nanoAOD.root --branches 'Jet_*'"
+        abstract: "List a ROOT file's trees and branches, or an Arrow/Feather file's columns, with types and sizes.",
+        discussion: "Example: conservattack inspect nanoAOD.root --branches 'Jet_*'\n         conservattack inspect frame.feather"
     )
 
-    @Argument(help: "ROOT file to inspect.") var file: String
+    @Argument(help: "ROOT or Arrow IPC (Feather v2) file to inspect.") var file: String
     @Option(name: .long, help: "Only branches matching these glob patterns.") var branches: [String] = []
     @Flag(name: .long, help: "Also list the class layouts (TStreamerInfo) stored in the file.") var streamers = false
 
     func run() throws {
         try reportingErrors {
+            if try Self.startsWithArrowMagic(file) { return try inspectArrow() }
             let f = try ROOTFile(path: file)
             emit("\(file)  ROOT \(f.version / 10000).\(String(format2: (f.version / 100) % 100))/\(String(format2: f.version % 100))"
                  + "  \(f.source.size) bytes  compression \(f.compression)")
@@ -26,6 +31,36 @@ struct InspectCommand: ParsableCommand {
                         emit("  \(e.typeName.padded(28)) \(e.name.padded(24)) type \(e.type)  \(e.title)")
                     }
                 }
+            }
+        }
+    }
+
+    /// True when the file begins with "ARROW1" (Arrow IPC file format, Feather v2).
+    static func startsWithArrowMagic(_ path: String) throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }   // the ROOT reader reports it
+        defer { try? handle.close() }
+        return handle.readData(ofLength: 6) == Data("ARROW1".utf8)
+    }
+
+    private func inspectArrow() throws {
+        let s = try ArrowFileSummary(path: file)
+        let codecs = Set(s.compression).sorted()
+        emit("\(file)  Arrow IPC file (Feather v2)  \(s.fileSize) bytes  \(s.rows) rows  \(s.recordBatches) record batches"
+             + "  compression \(codecs.isEmpty ? "none" : codecs.joined(separator: ", "))"
+             + (s.dictionaryBatches > 0 ? "  \(s.dictionaryBatches) dictionary batches" : ""))
+        let rows = s.fields.filter { f in branches.isEmpty || branches.contains { glob($0, f.name) } }
+        let nameWidth = min(48, max(6, rows.map { $0.name.count }.max() ?? 6))
+        let typeWidth = min(40, max(4, rows.map { $0.type.count }.max() ?? 4))
+        emit("column".padded(nameWidth) + "  " + "type".padded(typeWidth) + "  nullable  readable")
+        for f in rows {
+            emit(f.name.padded(nameWidth) + "  " + f.type.padded(typeWidth) + "  " + (f.nullable ? "yes" : "no").padded(8)
+                 + "  " + (f.unreadable.map { "no: \($0)" } ?? "yes"))
+        }
+        if !s.metadata.isEmpty {
+            emit("schema metadata:")
+            for key in s.metadata.keys.sorted() {
+                let value = s.metadata[key]!.replacingOccurrences(of: "\n", with: " ")
+                emit("  \(key) = \(value.count > 200 ? String(value.prefix(200)) + "… (\(value.count) characters)" : value)")
             }
         }
     }

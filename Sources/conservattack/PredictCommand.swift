@@ -20,16 +20,13 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ArgumentChecks.outputsAreNew([output], force: force)
+            try ArgumentChecks.inputExists(input, option: "--input")
             let net = try ModelLoader.load(path: model)
-            let names = try features.map { try parseList($0, what: "--features") } ?? net.featureNames ?? []
-            guard names.count == net.inputCount else {
-                throw ValidationError("the model takes \(net.inputCount) inputs; give --features with that many names"
-                                      + (net.featureNames == nil ? " (the model file does not name them)" : ""))
-            }
+            let names = try ArgumentChecks.featureNames(features, models: [(model, net)])
             let table = try TableIO.read(input, branches: names)
             let scores = net.scores(try table.featureMatrix(names))
             if output.lowercased().hasSuffix(".csv") {
-                if FileManager.default.fileExists(atPath: output) && !force { throw ValidationError("\(output) exists: pass --force") }
                 let text = "score\n" + scores.map { "\($0)" }.joined(separator: "\n") + "\n"
                 try writeAtomically(Array(text.utf8), to: output)
             } else {

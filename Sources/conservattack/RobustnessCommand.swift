@@ -53,7 +53,9 @@ struct RobustnessCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if FileManager.default.fileExists(atPath: output) && !force { throw ValidationError("\(output) exists: pass --force to replace it") }
+            try ArgumentChecks.outputsAreNew([output], force: force)
+            try ArgumentChecks.inputExists(input, option: "--input")
+            let regionSet = try ArgumentChecks.regions(regions)
             guard !model.isEmpty else { throw ValidationError("give at least one --model") }
             guard let kind = RobustnessBoundKind(rawValue: mode) else { throw ValidationError("--mode must be jsd or chi2") }
             let bounds = try parseList(kind == .jsd ? jsdCaps : pThresholds, what: kind == .jsd ? "--jsd-caps" : "--p-thresholds").map { s -> Double in
@@ -61,14 +63,10 @@ struct RobustnessCommand: ParsableCommand {
                 return v
             }
             let nets = try model.map { try ModelLoader.load(path: $0) }
-            let names = try features.map { try parseList($0, what: "--features") } ?? nets[0].featureNames ?? []
-            for (path, net) in zip(model, nets) where net.inputCount != names.count {
-                throw ValidationError("\(path) takes \(net.inputCount) inputs; give --features with that many names")
-            }
+            let names = try ArgumentChecks.featureNames(features, models: zip(model, nets).map { ($0, $1) })
             let table = try TableIO.read(input)
             let x = try table.featureMatrix(names)
             let weights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: table) }
-            let regionSet = try regions.map(RegionsFile.load)
             let masks = try regionSet.map { set in try set.regions.map { ConstraintPopulation(name: $0.name, mask: try $0.cut.evaluateMask(on: table)) } } ?? []
             var base = AttackConfiguration()
             base.iterations = iterations; base.bins = bins; base.candidates = candidates

@@ -34,7 +34,8 @@ import TOMLKit
 /// root = "out/perturbed.root"       # and/or arrow = "out/perturbed.arrow"
 /// metrics = "out/metrics.json"
 /// report = "out/report"
-/// compression = "zlib:1"
+/// compression = "zlib:1"            # of the ROOT output
+/// arrow_compression = "lz4"         # of the Arrow output: lz4 | zstd | zstd:N | none
 /// tree = "Events"                   # name of the perturbed TTree/RNTuple (default: the simulation's)
 /// templates = "out/templates"       # optional: fit templates (templates.root, workspace.json), see docs/templates.md
 ///
@@ -72,6 +73,8 @@ struct RunConfiguration {
     /// Output directory of the fit templates (nil: none written).
     var templates: String?
     var templateSettings = TemplateSettings()
+    /// Compression of the Arrow output (lz4, zstd, zstd:N, none).
+    var arrowCompression = "lz4"
 
     /// The `[templates]` section.
     struct TemplateSettings {
@@ -91,7 +94,7 @@ struct RunConfiguration {
                    "chi2_threshold", "ks_threshold", "envelope_k", "epsilon", "pgd_step", "optimize_fooled", "reference_quirks", "seed",
                    "threads", "frozen", "envelope"],
         "validation": ["bins"],
-        "output": ["root", "arrow", "metrics", "report", "compression", "tree", "templates"],
+        "output": ["root", "arrow", "metrics", "report", "compression", "arrow_compression", "tree", "templates"],
         "templates": ["observable", "bins", "range", "process", "signal", "signal_process"],
     ]
 
@@ -141,6 +144,7 @@ struct RunConfiguration {
         cfg.outputArrow = try string("output", "arrow")
         cfg.outputTree = try string("output", "tree")
         cfg.compression = table["output"]?.table?["compression"]?.string ?? "zlib:1"
+        cfg.arrowCompression = table["output"]?.table?["arrow_compression"]?.string ?? "lz4"
         if cfg.outputROOT == nil && cfg.outputArrow == nil {
             throw ValidationError("\(origin): [output] needs root and/or arrow")
         }

@@ -31,14 +31,12 @@ struct RunPipeline {
         let templateFiles = c.templates.map { dir in
             [TemplateFiles.rootName, TemplateFiles.workspaceName].map { URL(fileURLWithPath: dir).appendingPathComponent($0).path }
         } ?? []
-        let outputs = [c.outputROOT, c.outputArrow, c.metrics].compactMap { $0 } + templateFiles
-        for path in outputs where FileManager.default.fileExists(atPath: path) && !force {
-            throw ValidationError("\(path) exists: pass --force to replace it")
-        }
+        try ArgumentChecks.outputsAreNew([c.outputROOT, c.outputArrow, c.metrics] + templateFiles, force: force)
         let regions = c.regionsTOML.isEmpty ? nil
             : try RegionSet(c.regionsTOML.map { try Region(name: $0.name, cut: $0.cut) }, signal: c.regionsTOML.first { $0.signal }?.name)
         note("loading model \(c.modelPath)", verbose: verbose)
         let network = try ModelLoader.load(path: c.modelPath)
+        let features = try ArgumentChecks.featureNames(c.features?.joined(separator: ","), models: [(c.modelPath, network)])
         note("reading \(c.simulation)", verbose: verbose)
         var source: TableDescriptor? = nil
         let nominal: EventTable
@@ -58,15 +56,15 @@ struct RunPipeline {
         let controlRegions = try regions.map { rs in
             try RegionSet(rs.regions.filter { $0.name != rs.signalRegionName })
         }.flatMap { $0.regions.isEmpty ? nil : $0 }
-        let job = AttackJob(input: c.simulation, features: c.features, network: network, trueClass: c.trueClass,
+        let job = AttackJob(input: c.simulation, features: features, network: network, trueClass: c.trueClass,
                             weight: c.weight, regions: controlRegions, frozen: c.frozen, envelopes: c.envelopes,
                             configuration: c.attack, checkpointDirectory: nil, table: nominal, source: source)
         let attacked = try job.run(quiet: quiet)
         var files: [String] = []
         for path in [c.outputROOT, c.outputArrow].compactMap({ $0 }) {
             try createParent(path)
-            try TableIO.write(attacked.table, to: path, source: attacked.source, treeName: c.outputTree,
-                              metadata: attacked.metadata, compression: c.compression, force: force)
+            try TableIO.write(attacked.table, to: path, source: attacked.source, treeName: c.outputTree, metadata: attacked.metadata,
+                              compression: path == c.outputArrow ? c.arrowCompression : c.compression, force: force)
             files.append(path)
         }
         try createParent(c.metrics)

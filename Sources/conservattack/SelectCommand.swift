@@ -20,12 +20,15 @@ struct SelectCommand: ParsableCommand {
     @Flag(name: .long, help: "Events and weighted sums after each && term.") var cutflow = false
     @Flag(name: .long, help: "Print JSON instead of text.") var json = false
     @Option(name: .long, help: "Write the selected events (every numeric branch) to OUT.root, OUT.arrow or OUT.feather.") var output: String?
-    @Option(name: .long, help: "Compression of a ROOT output (zlib:1, lzma:9, lz4, zstd:5, none).") var compression = "zlib:1"
+    @Option(name: .long, help: "Output compression. ROOT: zlib:1 (default), lzma:9, lz4, zstd:5, none. Arrow: lz4 (default), zstd, zstd:LEVEL, none.") var compression: String?
     @Flag(name: .long, help: "Replace an existing output.") var force = false
     @Option(name: .long, help: "Decoding threads (0 = one per core).") var threads = 0
 
     func run() throws {
         try reportingErrors {
+            try ArgumentChecks.outputsAreNew([output], force: force)
+            try ArgumentChecks.inputExists(input, option: "input")
+            if let output { try TableIO.checkOutput(output, compression: compression) }
             let cutExpr = try CutExpression(parsing: cut)
             let weightExpr = try weight.map { try CutExpression(parsing: $0) }
             let needed = SelectionSummary.branchesNeeded(cut: cutExpr, weight: weightExpr)

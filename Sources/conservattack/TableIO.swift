@@ -25,12 +25,19 @@ enum TableIO {
     }
 
     /// Writes a table by the output's extension. A ROOT output is a TTree or an RNTuple as `source` was (or
-    /// `format`), named as `source`'s table (or `treeName`, default `events`). Refuses to overwrite unless `force`.
+    /// `format`), named as `source`'s table (or `treeName`, default `events`). `compression` is the user's
+    /// `--compression`: for ROOT `zlib:1` (default), `lzma:9`, `lz4`, `zstd:5`, `none`; for Arrow `lz4` (default, as
+    /// pandas' `to_feather`), `zstd`, `zstd:LEVEL`, `none` (docs/arrow.md says why). Refuses to overwrite unless `force`.
     static func write(_ table: EventTable, to path: String, source: TableDescriptor? = nil, treeName: String? = nil,
-                      format: OutputFormat? = nil, metadata: [String: String] = [:], compression: String = "zlib:1",
+                      format: OutputFormat? = nil, metadata: [String: String] = [:], compression: String? = nil,
                       force: Bool) throws {
         let output = try TableOutput.resolve(path: path, input: source, format: format, name: treeName,
                                              metadata: metadata, compression: compression)
         try TableWriter.write(table, output, force: force)
+    }
+
+    /// Checks an output's extension and compression before any work is done.
+    static func checkOutput(_ path: String, compression: String? = nil) throws {
+        try TableOutput.resolve(path: path, input: nil, compression: compression).checkCompression()
     }
 }

@@ -45,7 +45,15 @@ struct TrainCommand: ParsableCommand {
                 guard let v = Int(s), v > 0 else { throw ValidationError("--hidden: '\(s)' is not a positive width") }
                 return v
             }
-            if FileManager.default.fileExists(atPath: output) && !force { throw ValidationError("\(output) exists: pass --force") }
+            try ArgumentChecks.outputsAreNew([output], force: force)
+            for (spec, option) in [(signal, "--signal"), (background, "--background"), (adversarialFrom, "--adversarial-from"),
+                                   (adversarialClean, "--adversarial-clean")] {
+                try ArgumentChecks.inputExists(spec, option: option)
+            }
+            let adversarialNet = try adversarialModel.map { try ModelLoader.load(path: $0) }
+            if let adversarialModel, let adversarialNet {
+                _ = try ArgumentChecks.featureNames(features, models: [(adversarialModel, adversarialNet)])
+            }
             var data = try LabelledSample.load(signal: signal, background: background, features: names, weight: weight)
             var note = ""
             if let adv = adversarialFrom {
@@ -58,9 +66,7 @@ struct TrainCommand: ParsableCommand {
                 let advX = try table.featureMatrix(names)
                 let cleanX = try adversarialClean.map { try TableIO.read($0, branches: names).featureMatrix(names) }
                 var keep: [Bool]? = nil
-                if let m = adversarialModel {
-                    let net = try ModelLoader.load(path: m)
-                    guard net.inputCount == names.count else { throw ValidationError("\(m) takes \(net.inputCount) inputs, not \(names.count)") }
+                if let net = adversarialNet {
                     if let cleanX {
                         keep = try FoolingLabels.fromClassifier(net, clean: cleanX, perturbed: advX, trueClass: cls).fooling
                     } else {

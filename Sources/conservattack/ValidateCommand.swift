@@ -27,16 +27,24 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "The attack's metrics JSON (fooling ratio by iteration in the report).") var metrics: String?
     @Option(name: .long, help: "Bins per feature.") var bins = 40
     @Option(name: .long, help: "Output directory for report.json and report.html.") var output: String
+    @Flag(name: .long, help: "Replace an existing report.json / report.html in the output directory.") var force = false
 
     func run() throws {
         try reportingErrors {
-            let names = try parseList(features, what: "--features")
+            let dir = URL(fileURLWithPath: output)
+            try ArgumentChecks.outputsAreNew(["report.json", "report.html"].map { dir.appendingPathComponent($0).path }, force: force)
+            for (spec, option) in [(nominal, "--nominal"), (perturbed, "--perturbed"), (data, "--data")] {
+                try ArgumentChecks.inputExists(spec, option: option)
+            }
+            let network = try model.map { try ModelLoader.load(path: $0) }
+            let names = try ArgumentChecks.featureNames(features, models: zip([model].compactMap { $0 }, [network].compactMap { $0 }).map { ($0, $1) })
+            let regionSet = try ArgumentChecks.regions(regions)
             let attack = try metrics.map {
                 try JSONDecoder().decode(AttackMetrics.self, from: Data(contentsOf: URL(fileURLWithPath: $0)))
             }
             let job = ValidationJob(nominal: try TableIO.read(nominal), perturbed: try TableIO.read(perturbed),
                                     data: try data.map { try TableIO.read($0) }, features: names, weight: weight,
-                                    regions: try regions.map(RegionsFile.load), network: try model.map { try ModelLoader.load(path: $0) },
+                                    regions: regionSet, network: network,
                                     trueClass: trueClass, workingPoint: workingPoint, attack: attack, bins: bins)
             let report = try job.run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -13,7 +13,7 @@ final class PyarrowFixtureTests: XCTestCase {
 
     func testReadsEveryPyarrowFixtureIdentically() throws {
         let files = try XCTUnwrap(try expected()["files"] as? [[String: Any]])
-        XCTAssertEqual(files.count, 7)
+        XCTAssertEqual(files.count, 11)
         for entry in files {
             let name = try XCTUnwrap(entry["file"] as? String)
             let want = try ExpectationJSON.table(from: entry)
@@ -42,6 +42,39 @@ final class PyarrowFixtureTests: XCTestCase {
         XCTAssertNotNil(frameMeta["pandas"], "pandas writes its own schema metadata")
         XCTAssertEqual(frame["eid"]?.content, .uint64((0..<6).map { UInt64($0) * 1_000_000_007 }))
         XCTAssertEqual(frame["sel"]?.content, .bool([true, false, true, true, false, false]))
+        // The same DataFrame written by pandas with its default compression (LZ4 frame) and with zstd.
+        for (name, codec) in [("pd_default_lz4.feather", "LZ4_FRAME"), ("pd_zstd.feather", "ZSTD")] {
+            let path = TestSupport.fixtures.appendingPathComponent(name).path
+            let (compressed, compressedMeta) = try ArrowFileReader.read(path: path)
+            TestSupport.assertIdentical(frame, compressed)
+            XCTAssertEqual(compressedMeta, frameMeta, name)
+            XCTAssertEqual(try ArrowFileSummary(path: path).compression, [codec], name)
+        }
+        XCTAssertEqual(try ArrowFileSummary(path: TestSupport.fixtures.appendingPathComponent("pd_frame.feather").path).compression, ["none"])
+        let (lz4Nested, _) = try ArrowFileReader.read(path: TestSupport.fixtures.appendingPathComponent("pa_nested_lz4.feather").path)
+        TestSupport.assertIdentical(nested, lz4Nested)
+    }
+
+    func testUnreadableColumnsAreRefusedOrSkippedOnRequest() throws {
+        let entries = try XCTUnwrap(try expected()["skipping"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, 1)
+        for entry in entries {
+            let name = try XCTUnwrap(entry["file"] as? String)
+            let path = TestSupport.fixtures.appendingPathComponent(name).path
+            // Strict (the default): the first column we cannot read is named.
+            XCTAssertThrowsError(try ArrowFileReader.read(path: path), name) { error in
+                guard case .unsupportedType(let field, _)? = error as? ArrowError else { return XCTFail("\(name): \(error)") }
+                XCTAssertEqual(field, entry["strict_error_field"] as? String)
+            }
+            // Skipping: the numeric columns, identical to what pyarrow reads; the others listed with the reason.
+            let (table, metadata, skipped) = try ArrowFileReader.read(path: path, skippingUnreadable: true)
+            TestSupport.assertIdentical(try ExpectationJSON.table(from: entry), table)
+            XCTAssertEqual(metadata, entry["metadata"] as? [String: String])
+            XCTAssertEqual(Set(skipped.keys), Set(try XCTUnwrap(entry["skipped"] as? [String])))
+            XCTAssertTrue(skipped["sample"]?.contains("dictionary") ?? false, "\(skipped)")
+            XCTAssertTrue(skipped["process"]?.contains("string") ?? false, "\(skipped)")
+            XCTAssertTrue(skipped["when"]?.contains("Timestamp") ?? false, "\(skipped)")
+        }
     }
 
     func testUnsupportedFilesGiveErrorsNamingTheFieldOrFeature() throws {

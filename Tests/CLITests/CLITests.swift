@@ -6,7 +6,7 @@ import XCTest
 final class CLITests: CLITestCase {
 
     func sharedFile(_ name: String) throws -> String {
-        guard let s = Fixtures.shared else { throw XCTSkip("../shared not present") }
+        guard let s = Fixtures.shared else { throw XCTSkip("shared data folder not present ($CONSERVATTACK_SHARED, or ../shared beside the repository): skipped") }
         return s.appendingPathComponent(name).path
     }
 

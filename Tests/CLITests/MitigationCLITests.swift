@@ -13,7 +13,7 @@ final class MitigationCLITests: CLITestCase {
     }
 
     func referenceModel() throws -> String {
-        guard let s = Fixtures.shared else { throw XCTSkip("../shared not present") }
+        guard let s = Fixtures.shared else { throw XCTSkip("shared data folder not present ($CONSERVATTACK_SHARED, or ../shared beside the repository): skipped") }
         return s.appendingPathComponent("reference/donut_model.json").path
     }
 

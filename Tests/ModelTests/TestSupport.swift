@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import TestSupport
 import XCTest
 
 /// Paths and small helpers shared by the Model tests.
@@ -7,13 +8,12 @@ enum TestSupport {
     /// Repository root (…/Tests/ModelTests/TestSupport.swift → …).
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = repoRoot.appendingPathComponent("fixtures/model")
-    /// ../shared/reference beside the repository (CI layout), else /work/shared/reference.
+    /// reference/ in the shared data folder ($CONSERVATTACK_SHARED, else ../shared beside the repository), when present.
     static var sharedReference: URL? {
-        for u in [repoRoot.deletingLastPathComponent().appendingPathComponent("shared/reference"),
-                  URL(fileURLWithPath: "/work/shared/reference")] where FileManager.default.fileExists(atPath: u.path) {
-            return u
+        guard let u = Fixtures.shared?.appendingPathComponent("reference"), FileManager.default.fileExists(atPath: u.path) else {
+            return nil
         }
-        return nil
+        return u
     }
 
     static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }

@@ -7,7 +7,7 @@ import XCTest
 final class TrainerTests: XCTestCase {
     /// The reference donut data (../shared/reference/donut_full.csv): train and test splits.
     func donut() throws -> (train: FeatureMatrix, trainY: [Double], test: FeatureMatrix, testY: [Double]) {
-        guard let dir = TestSupport.sharedReference else { throw XCTSkip("../shared/reference (donut_full.csv) not found") }
+        guard let dir = TestSupport.sharedReference else { throw XCTSkip("shared reference/donut_full.csv not found ($CONSERVATTACK_SHARED, or ../shared beside the repository): skipped") }
         let (h, rows) = try TestSupport.readCSV(dir.appendingPathComponent("donut_full.csv"))
         guard let i1 = h.firstIndex(of: "x1"), let i2 = h.firstIndex(of: "x2"), let il = h.firstIndex(of: "Label"),
               let isplit = h.firstIndex(of: "split") else { throw XCTSkip("donut_full.csv lacks the expected columns") }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import ROOTCompression
 
@@ -50,16 +51,16 @@ struct KeyScanner {
 
 /// Decompresses every compressed key (including TBaskets) of the real ROOT files in ../shared/rootfiles.
 final class RealFileTests: XCTestCase {
-    static let folder: URL = {
-        if let env = ProcessInfo.processInfo.environment["CONSERVATTACK_ROOTFILES"] { return URL(fileURLWithPath: env) }
-        return compressionFixtures.deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/rootfiles")
-    }()
+    /// $CONSERVATTACK_ROOTFILES, else rootfiles/ in the shared folder ($CONSERVATTACK_SHARED or ../shared).
+    static var folder: URL? {
+        if let env = ProcessInfo.processInfo.environment["CONSERVATTACK_ROOTFILES"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        return Fixtures.shared?.appendingPathComponent("rootfiles")
+    }
 
     func rootFiles() throws -> [URL] {
-        var candidates = [Self.folder, URL(fileURLWithPath: "/work/shared/rootfiles")]
-        candidates.removeAll { !FileManager.default.fileExists(atPath: $0.path) }
-        guard let dir = candidates.first else { throw XCTSkip("no rootfiles folder (looked at \(Self.folder.path))") }
+        guard let dir = Self.folder, FileManager.default.fileExists(atPath: dir.path) else {
+            throw XCTSkip("no rootfiles folder (set CONSERVATTACK_ROOTFILES or CONSERVATTACK_SHARED, or put shared/ beside the repository): real-file decompression skipped")
+        }
         return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "root" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }

@@ -2,15 +2,16 @@ import Columnar
 import Foundation
 import ROOTIO
 @testable import ROOTWriter
+import TestSupport
 import XCTest
 
-/// Every real file in /work/shared/rootfiles: read its numeric branches, write them to a new file, and
+/// Every real file in the shared folder's rootfiles/ ($CONSERVATTACK_SHARED, else ../shared beside the repository): read its numeric branches, write them to a new file, and
 /// the digest of the new file must equal the input's for every numeric branch.
 /// Mapping: tree path and branch path '/' → '_' (we write flat, top-level names); records are compared on
 /// dtype, count, sum, min, max, nonfinite, first, last, kind, shape, counts_sum, counts_first
 /// (typename/interpretation differ by design: `vector<float>` is written as `Jet_pt[nJet]/F`).
 final class SharedFilesExportTests: XCTestCase {
-    static let sharedDir = "/work/shared/rootfiles"
+    static var sharedDir: String? { Fixtures.shared?.appendingPathComponent("rootfiles").path }
     static let compared: Set<String> = ["dtype", "count", "sum", "min", "max", "nonfinite", "first", "last", "kind", "shape",
                                         "counts_sum", "counts_first"]
 
@@ -27,13 +28,13 @@ final class SharedFilesExportTests: XCTestCase {
     }
 
     func testExportKeepsEveryNumericBranchDigest() throws {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: Self.sharedDir) else {
-            throw XCTSkip("\(Self.sharedDir) is not present")
+        guard let dir = Self.sharedDir, let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+            throw XCTSkip("shared rootfiles/ not present (set CONSERVATTACK_SHARED or put shared/ beside the repository): export test skipped")
         }
         let out = try TestSupport.scratch("export")
         var filesCompared = 0, branchesCompared = 0, skipped: [String] = []
         for name in names.sorted() where name.hasSuffix(".root") {
-            let input = try ROOTFile(path: Self.sharedDir + "/" + name)
+            let input = try ROOTFile(path: dir + "/" + name)
             var tables: [(String, EventTable)] = []
             for path in try input.treePaths() {
                 let tree = try input.tree(path)

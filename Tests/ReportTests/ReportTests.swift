@@ -15,17 +15,25 @@ final class ReportTests: XCTestCase {
 
     func count(_ needle: String, in hay: String) -> Int { hay.components(separatedBy: needle).count - 1 }
 
-    func testHTMLHasVerdictTableFirstAndAnSVGPerFeature() throws {
+    func testHTMLOpensWithVerdictThenGridThenPlotsAndEndsWithTheFullTable() throws {
         let input = DemoInput.make(events: 800)
         let report = try Validator.run(input)
         let html = HTMLReport.render(report)
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
-        let verdict = try XCTUnwrap(html.range(of: "class=\"verdict-table\""))
+        let verdict = try XCTUnwrap(html.range(of: "<div class=\"verdict "))
+        let grid = try XCTUnwrap(html.range(of: "<table class=\"overview-grid\""))
         let firstPlot = try XCTUnwrap(html.range(of: "<figure"))
-        XCTAssertLessThan(verdict.lowerBound, firstPlot.lowerBound, "the verdict table comes before the plots")
+        let lastPlot = try XCTUnwrap(html.range(of: "<figure", options: .backwards))
+        let table = try XCTUnwrap(html.range(of: "class=\"verdict-table\""))
+        let definitions = try XCTUnwrap(html.range(of: "<h2>Definitions</h2>"))
+        XCTAssertLessThan(verdict.lowerBound, grid.lowerBound, "the verdict comes first")
+        XCTAssertLessThan(grid.lowerBound, firstPlot.lowerBound, "the grid comes before the plots")
+        XCTAssertLessThan(lastPlot.lowerBound, table.lowerBound, "the full per-check table comes after every plot")
+        XCTAssertLessThan(table.lowerBound, definitions.lowerBound)
+        XCTAssertEqual(count("class=\"verdict-table\"", in: html), 3, "nominal vs perturbed + 2 data tables, all kept")
         for f in input.featureNames {
             // one histogram per feature and region ("all" and "CR_highMET")
-            XCTAssertEqual(count("<figure data-feature=\"\(f)\"><svg", in: html), 2, f)
+            XCTAssertEqual(count("<figure data-feature=\"\(f)\" id=\"plot-r", in: html), 2, f)
         }
         XCTAssertEqual(count("<tr><td>all</td><td class=\"feat\">", in: html), input.featureNames.count * 3)   // nominal vs perturbed + 2 data tables
         XCTAssertTrue(html.contains("data-score-region=\"all\""))
@@ -33,6 +41,41 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("perturbed − nominal"))
         XCTAssertFalse(html.contains("<script"), "no JavaScript")
         XCTAssertEqual(count("<svg", in: html), count("</svg>", in: html))
+    }
+
+    func testGridHasACellPerFeatureAndRegionLinkingToItsPlot() throws {
+        let input = DemoInput.make(events: 800)
+        let report = try Validator.run(input)
+        let html = HTMLReport.render(report)
+        let start = try XCTUnwrap(html.range(of: "<table class=\"overview-grid\""))
+        let end = try XCTUnwrap(html.range(of: "</table>", range: start.upperBound..<html.endIndex))
+        let grid = String(html[start.lowerBound..<end.upperBound])
+        let links = grid.components(separatedBy: "<a href=\"#").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        XCTAssertEqual(links.count, input.featureNames.count * report.regions.count, "one linked cell per feature and region")
+        XCTAssertEqual(Set(links).count, links.count, "every cell links to its own plot")
+        for (ri, region) in report.regions.enumerated() {
+            for (fi, feature) in report.features.enumerated() {
+                let id = OverviewGrid.anchor(regionIndex: ri, featureIndex: fi)
+                XCTAssertTrue(links.contains(id), id)
+                // The target exists exactly once and is the histogram of that feature in that region.
+                XCTAssertEqual(count("id=\"\(id)\"", in: html), 1, id)
+                let figure = try XCTUnwrap(html.range(of: "<figure data-feature=\"\(feature)\" id=\"\(id)\">"), id)
+                let figureEnd = try XCTUnwrap(html.range(of: "</figure>", range: figure.upperBound..<html.endIndex))
+                XCTAssertTrue(html[figure.upperBound..<figureEnd.lowerBound].contains("\(feature) — \(region.name)"), id)
+            }
+        }
+        // Colours follow the verdict: noticed cells red, the others not.
+        let noticedCells = count("class=\"noticed\"", in: grid), passedCells = count("class=\"passed\"", in: grid)
+        XCTAssertEqual(noticedCells + passedCells, links.count)
+        let noticedPairs = Set(report.checks.filter { $0.comparison == .nominalVsPerturbed && $0.noticed }.map { $0.region + "|" + $0.feature })
+        XCTAssertEqual(noticedCells, noticedPairs.count)
+        XCTAssertEqual(count("background:\(OverviewGrid.colour(1))\" class=\"noticed\"", in: grid), noticedCells)
+        XCTAssertEqual(OverviewGrid.closeness([], alpha: 0.05), nil)
+        XCTAssertEqual(try XCTUnwrap(OverviewGrid.closeness([.init(region: "r", feature: "f", comparison: .nominalVsPerturbed, test: .ks,
+                                                                   statistic: 0.1, pValue: 0.05, ndf: nil, mode: nil, noticed: false)], alpha: 0.05)),
+                       1, accuracy: 1e-12)
+        XCTAssertLessThan(try XCTUnwrap(OverviewGrid.closeness([.init(region: "r", feature: "f", comparison: .nominalVsPerturbed, test: .ks,
+                                                                      statistic: 0.1, pValue: 0.5, ndf: nil, mode: nil, noticed: false)], alpha: 0.05)), 1)
     }
 
     func testEscapingOfUserStrings() throws {

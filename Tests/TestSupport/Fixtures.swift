@@ -17,10 +17,11 @@ public enum Fixtures {
         repositoryRoot.appendingPathComponent("fixtures").appendingPathComponent(relative).path
     }
 
-    /// ../shared beside the repository (or $CONSERVATTACK_SHARED), when it exists.
+    /// ../shared beside the repository (or $CONSERVATTACK_SHARED), when it exists; tests that need it skip
+    /// with the reason otherwise.
     public static var shared: URL? {
         if let env = ProcessInfo.processInfo.environment["CONSERVATTACK_SHARED"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
+            return FileManager.default.fileExists(atPath: env) ? URL(fileURLWithPath: env) : nil
         }
         let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
