@@ -29,6 +29,9 @@ struct ExportCommand: ParsableCommand {
             guard let layout = ROOTOutput.Layout(rawValue: format.lowercased()) else {
                 throw ValidationError("--format takes ttree or rntuple, got '\(format)'")
             }
+            if layout == .rntuple, try TableIO.format(of: output) != .root {
+                throw ValidationError("--format rntuple needs a .root output, got \(output)")
+            }
             var table = try TableIO.read(input, branches: branches.isEmpty ? nil : branches, threads: threads)
             if let r = range {
                 let lo = min(r.lowerBound ?? 0, table.rowCount), hi = min(r.upperBound ?? table.rowCount, table.rowCount)
