@@ -32,7 +32,7 @@ public struct TableOutput: Sendable, Equatable {
         switch ext {
         case "arrow", "feather", "ipc":
             if let format, format != .arrow {
-                throw TableError.unsupportedOutput(path: path, reason: "a .\(ext) file holds an Arrow table, not a \(format.rawValue)")
+                throw TableError.unsupportedOutput(path: path, reason: "a \(format.rawValue) needs a .root output (a .\(ext) file holds an Arrow table)")
             }
             resolved = .arrow
         case "root":

@@ -28,7 +28,7 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors {
             try ArgumentChecks.outputsAreNew([output], force: force)
             try ArgumentChecks.inputExists(input, option: "input")
-            try TableIO.checkOutput(output, compression: compression)
+            try TableIO.checkOutput(output, format: try format.map { try parseOutputFormat($0, flag: "--format") }, compression: compression)
             let range = try entries.map(Self.parseRange)
             let source = try TableIO.open(input)
             var table = try TableIO.read(source, branches: branches.isEmpty ? nil : branches, threads: threads)

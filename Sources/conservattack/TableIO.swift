@@ -37,7 +37,7 @@ enum TableIO {
     }
 
     /// Checks an output's extension and compression before any work is done.
-    static func checkOutput(_ path: String, compression: String? = nil) throws {
-        try TableOutput.resolve(path: path, input: nil, compression: compression).checkCompression()
+    static func checkOutput(_ path: String, format: OutputFormat? = nil, compression: String? = nil) throws {
+        try TableOutput.resolve(path: path, input: nil, format: format, compression: compression).checkCompression()
     }
 }

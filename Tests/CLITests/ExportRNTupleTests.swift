@@ -28,5 +28,10 @@ final class ExportRNTupleTests: CLITestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("--format"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let arrow = tmp.appendingPathComponent("x.arrow").path
+        let r2 = try Fixtures.run(bin, ["export", Fixtures.path("rootio/types-lz4.root") + ":t", "--output", arrow, "--format", "rntuple"])
+        XCTAssertEqual(r2.status, 1)
+        XCTAssertTrue(r2.stderr.contains(".root output"), r2.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: arrow))
     }
 }

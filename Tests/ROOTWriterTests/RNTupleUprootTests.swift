@@ -42,6 +42,18 @@ final class RNTupleUprootTests: XCTestCase {
         for lo in stride(from: 0, to: table.rowCount, by: 50) { try nt.append(table.rows(lo..<min(table.rowCount, lo + 50))) }
         try f.close()
         files.append(Self.expectation(path: dir + "/chunked.root", table: table, split: true, clusters: 5, metadata: [:]))
+        // A TTree and an RNTuple in one file (the tree autosaves before the ntuple closes).
+        var mixed = ROOTWriterOptions()
+        mixed.autosaveEveryClusters = 1
+        mixed.basketSize = .entries(100)
+        let m = try ROOTFileWriter(path: dir + "/mixed.root", options: mixed)
+        let tree = try m.makeTree("t")
+        try tree.append(table)
+        let mixedNT = try m.makeNTuple("events")
+        try mixedNT.append(table)
+        try m.close()
+        files.append(String(Self.expectation(path: dir + "/mixed.root", table: table, split: true, clusters: 1, metadata: [:]).dropLast())
+                     + ", \"trees\": {\"t\": \(table.rowCount)}}")
         // No entries at all.
         let empty = table.rows(0..<0)
         try RNTupleFileWriter.write(ntuples: [("events", empty)], to: dir + "/empty.root")
