@@ -5,7 +5,7 @@ import ROOTIO
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "List a ROOT file's directories, trees and branches with types and sizes.",
+        abstract: "List a ROOT file's directories, trees, RNTuples, branches and fields with types and sizes.",
         discussion: "Example: conservattack inspect nanoAOD.root --branches 'Jet_*'"
     )
 
@@ -37,6 +37,8 @@ struct InspectCommand: ParsableCommand {
             if Directory.directoryClasses.contains(key.className) {
                 emit("\(pad)\(key.name)/  (\(key.className))")
                 try list(try dir.subdirectory(key.name), file: f, depth: depth + 1)
+            } else if RNTupleAnchor.classNames.contains(key.className) {
+                printRNTuple(path, key: key, file: f, pad: pad)
             } else if TTree.classNames.contains(key.className) {
                 let t = try f.tree(path)
                 emit("\(pad)\(key.className) \(key.name);\(key.cycle)  \(t.entryCount) entries  \"\(t.title)\"")
