@@ -7,6 +7,8 @@ import Attack
 ///   conservattack-bench header
 ///   conservattack-bench file PATH [--tree T] [--runs N] [--uproot SECONDS] [--branch NAME] [--threads 1,2]
 ///       rows: decompression-only limit, ours (all branches; one branch) at each thread count, uproot anchor
+///   conservattack-bench rntuple PATH [--name N] [--runs N] [--uproot SECONDS] [--threads 1,2]
+///       the same rows for an RNTuple: page decompression limit, ours (all fields) at each thread count, uproot
 ///   conservattack-bench peak PATH [--tree T] [--chunk N] [--threads N]
 ///       reads the tree in N-entry chunks and prints this process's peak resident memory (VmHWM)
 func option(_ name: String, _ args: [String]) -> String? {
@@ -96,6 +98,33 @@ case "file":
         // Cheap consistency check: the thread count must not change the result.
         if threadCounts.count > 1, try tree.arrays(threads: threadCounts[0]) != tree.arrays(threads: threadCounts[1]) {
             fail("\(path): results differ between \(threadCounts[0]) and \(threadCounts[1]) threads")
+        }
+    } catch {
+        fail("\(path): \(error)")
+    }
+
+case "rntuple":
+    guard args.count >= 2 else { fail("rntuple: missing PATH") }
+    let path = args[1]
+    let runs = Int(option("--runs", args) ?? "5") ?? 5
+    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
+    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
+    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
+    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    do {
+        let tuple = try ROOTFile(path: path).rntuple(option("--name", args) ?? "events")
+        let limit = try RNTuplePageBench(tuple: tuple)
+        let bytes = Double(try limit.run())
+        let tLimit = try Timing.median(runs: runs) { try limit.run() }
+        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytes, uproot: u, limit: tLimit, "anchor") }
+        row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytes, uproot: uproot, limit: tLimit, "limit, all pages")
+        var single: (wall: Double, cpu: Double)? = nil
+        for t in threadCounts {
+            let s = try Timing.median(runs: runs) { _ = try tuple.arrays(threads: t) }
+            if t == 1 { single = s }
+            let note = t == 1 ? "" : single.map { String(format: "wall %.2fx faster than 1 thread", $0.wall / s.wall) } ?? ""
+            row(label, "ours all fields, \(t) thread\(t == 1 ? "" : "s")", s, threads: t, bytes: bytes, uproot: uproot,
+                limit: t == 1 ? tLimit : nil, note)
         }
     } catch {
         fail("\(path): \(error)")
