@@ -54,18 +54,19 @@ struct RNTupleFieldReader {
                               output: outputs.count - 1, buffer: buffer, outputOffset: lo - first)
             }
         }
-        for o in outputs { o.zeroGaps() }
-        try reader.run(plan.jobs, outputs: outputs)
+        let jobs1 = plan.jobs
+        let arrays1 = try RNTupleOutputBuffer.fill(outputs) { try reader.run(jobs1, outputs: outputs) }
         for (i, o) in direct {
             let f = selected[i]
-            results[i] = Column(outputs[o].array(), layout: f.kind == .fixed ? .fixed(shape: f.shape) : .flat)
+            results[i] = Column(arrays1[o], layout: f.kind == .fixed ? .fixed(shape: f.shape) : .flat)
         }
 
         // Collection layouts.
         var layouts: [Int: RNTupleReadPlan.CollectionLayout] = [:]
         for (coll, o) in indexOutputs {
             let f = selected.first { $0.collectionField == coll }!
-            layouts[coll] = try plan.layout(index: outputs[o], first: first, field: f)
+            guard case .int64(let values) = arrays1[o] else { continue }
+            layouts[coll] = try plan.layout(index: values, first: first, field: f)
         }
 
         // Round 2: items of jagged fields; cardinalities from the layouts.
@@ -93,11 +94,11 @@ struct RNTupleFieldReader {
                                 outputOffset: span.outputStart)
             }
         }
-        for o in outputs2 { o.zeroGaps() }
-        try reader.run(round2.jobs, outputs: outputs2)
+        let jobs2 = round2.jobs
+        let arrays2 = try RNTupleOutputBuffer.fill(outputs2) { try reader.run(jobs2, outputs: outputs2) }
         for (i, o) in jagged {
             let offsets = layouts[selected[i].collectionField!]?.offsets ?? [0]
-            results[i] = Column(jagged: outputs2[o].array(), offsets: entries.isEmpty ? [0] : offsets)
+            results[i] = Column(jagged: arrays2[o], offsets: entries.isEmpty ? [0] : offsets)
         }
         return try results.enumerated().map { i, c in
             guard let c else { throw ROOTError(.unsupported, "field '\(selected[i].path)' is not read as numbers", file: tuple.file.path) }

@@ -48,6 +48,14 @@ struct RNTuplePageDecoder {
         }
     }
 
+    /// Pages of this type are the host values byte for byte (no transformation after decompression).
+    var isPlain: Bool {
+        switch type {
+        case .byte, .char, .int8, .uint8, .int16, .uint16, .int32, .uint32, .int64, .uint64, .real32, .real64, .index64: return true
+        default: return false
+        }
+    }
+
     /// The decoded element type.
     var decodedType: DType { type.decodedType! }
 

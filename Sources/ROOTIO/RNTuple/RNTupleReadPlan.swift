@@ -74,8 +74,7 @@ struct RNTupleReadPlan {
     }
 
     /// Turns a collection's decoded index values (covering entries `first ..< entries.upperBound`) into offsets.
-    func layout(index: RNTupleOutputBuffer, first: Int, field: RNTupleFieldInfo) throws -> CollectionLayout {
-        let v = index.int64s
+    func layout(index v: [Int64], first: Int, field: RNTupleFieldInfo) throws -> CollectionLayout {
         var offsets = [Int](repeating: 0, count: entries.count + 1)
         var spans: [(cluster: Int, items: Range<Int>, outputStart: Int)] = []
         var total = 0
