@@ -161,6 +161,28 @@ final class RNTupleCorruptionTests: XCTestCase {
         XCTAssertEqual(e?.kind, .unsupported)
     }
 
+    /// Inputs the fuzzer found (fixtures/fuzz/FuzzRNTuple/), read as the harness reads them: errors, no traps.
+    /// offsets-overflow.root: a corrupt index column whose offsets overflowed the item count (fixed: offsets
+    /// must be non-negative and non-decreasing, totals capped).
+    func testFuzzFindingsFailCleanly() throws {
+        let dir = Fixtures.path("fuzz/FuzzRNTuple")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".root") }
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            var limits = ReadLimits.default
+            limits.maxObjectBytes = 1 << 26
+            guard let file = try? ROOTFile(path: dir + "/" + name, limits: limits) else { continue }
+            for path in (try? file.rntuplePaths()) ?? [] {
+                guard let tuple = try? file.rntuple(path) else { continue }
+                _ = try? tuple.arrays(threads: 1)
+                for f in tuple.numericFieldNames { _ = try? tuple.column(f, threads: 1) }
+                let mid = tuple.entryCount / 2
+                _ = try? tuple.arrays(entries: 0..<mid, threads: 2)
+                _ = try? tuple.arrays(entries: mid..<tuple.entryCount, threads: 2)
+            }
+        }
+    }
+
     func testPreReleaseEpochIsAClearError() throws {
         guard let shared = Fixtures.shared else { throw XCTSkip("../shared not present") }
         let path = shared.appendingPathComponent("rootfiles/rntuple/test_ntuple_soa.root").path

@@ -14,7 +14,10 @@ public func fuzzRNTuple(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     guard FileManager.default.createFile(atPath: scratchPath, contents: bytes) else { return 0 }
     defer { unlink(scratchPath) }
-    guard let file = try? ROOTFile(path: scratchPath), let paths = try? file.rntuplePaths() else { return 0 }
+    // 64 MiB objects and columns at most: a hostile size must fail as an error, far below libFuzzer's 2 GB limit.
+    var limits = ReadLimits.default
+    limits.maxObjectBytes = 1 << 26
+    guard let file = try? ROOTFile(path: scratchPath, limits: limits), let paths = try? file.rntuplePaths() else { return 0 }
     for path in paths {
         guard let tuple = try? file.rntuple(path) else { continue }
         _ = tuple.fields.map { ($0.path, $0.compressedBytes, $0.uncompressedBytes) }

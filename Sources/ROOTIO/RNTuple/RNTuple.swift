@@ -56,8 +56,8 @@ public final class RNTuple: @unchecked Sendable {
                 for (i, r) in c.columns.enumerated() {
                     guard let r else { continue }
                     for p in r.pages {
-                        stored[i] += p.locator.size
-                        decoded[i] += decoders[i]?.pageBytes(p.elementCount) ?? 0
+                        stored[i] &+= p.locator.size
+                        decoded[i] &+= decoders[i]?.pageBytes(p.elementCount) ?? 0
                     }
                 }
             }
