@@ -60,7 +60,7 @@ struct RNTupleFieldReader {
         }
         try checkTotal(outputs + (indexOutputs.isEmpty ? [] : [RNTupleOutputBuffer(dtype: .int64, count: entries.count + 1)]))
         let jobs1 = plan.jobs
-        let arrays1 = try RNTupleOutputBuffer.fill(outputs) { try reader.run(jobs1, outputs: outputs) }
+        let arrays1 = try RNTupleOutputBuffer.fill(outputs, jobs: jobs1) { try reader.run($0, outputs: outputs) }
         for (i, o) in direct {
             let f = selected[i]
             results[i] = Column(arrays1[o], layout: f.kind == .fixed ? .fixed(shape: f.shape) : .flat)
@@ -101,7 +101,7 @@ struct RNTupleFieldReader {
         }
         try checkTotal(outputs2)
         let jobs2 = round2.jobs
-        let arrays2 = try RNTupleOutputBuffer.fill(outputs2) { try reader.run(jobs2, outputs: outputs2) }
+        let arrays2 = try RNTupleOutputBuffer.fill(outputs2, jobs: jobs2) { try reader.run($0, outputs: outputs2) }
         for (i, o) in jagged {
             let offsets = layouts[selected[i].collectionField!]?.offsets ?? [0]
             results[i] = Column(jagged: arrays2[o], offsets: entries.isEmpty ? [0] : offsets)

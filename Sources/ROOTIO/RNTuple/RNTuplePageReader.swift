@@ -44,16 +44,27 @@ final class RNTupleOutputBuffer {
         if next < count { memset(memory + next * w, 0, (count - next) * w) }
     }
 
-    /// Allocates the arrays of `outputs` without initialising them, zero-fills what no job covers, runs
-    /// `jobs` (which write the rest) and returns the arrays, in `outputs` order.
-    static func fill(_ outputs: [RNTupleOutputBuffer], _ jobs: () throws -> Void) throws -> [NumericArray] {
-        try BulkBytes.withUninitializedArrays(outputs.map { ($0.dtype, $0.count) }) { buffers in
-            for (o, b) in zip(outputs, buffers) {
-                if let base = b.baseAddress { o.memory = base }
-                o.zeroGaps()
+    /// Allocates the arrays of `outputs` without initialising them, zero-fills what no job covers, runs the
+    /// jobs writing them (`run`) and returns the arrays, in `outputs` order. Outputs are handled in groups of
+    /// 128 (each group's jobs run together), which bounds the allocation helper's recursion depth.
+    static func fill(_ outputs: [RNTupleOutputBuffer], jobs: [RNTuplePageJob],
+                     run: ([RNTuplePageJob]) throws -> Void) throws -> [NumericArray] {
+        var arrays: [NumericArray] = []
+        arrays.reserveCapacity(outputs.count)
+        var start = 0
+        while start < outputs.count {
+            let group = start ..< Swift.min(outputs.count, start + 128)
+            let mine = jobs.filter { group.contains($0.output) }
+            arrays += try BulkBytes.withUninitializedArrays(outputs[group].map { ($0.dtype, $0.count) }) { buffers in
+                for (o, b) in zip(outputs[group], buffers) {
+                    if let base = b.baseAddress { o.memory = base }
+                    o.zeroGaps()
+                }
+                try run(mine)
             }
-            try jobs()
+            start = group.upperBound
         }
+        return arrays
     }
 }
 
