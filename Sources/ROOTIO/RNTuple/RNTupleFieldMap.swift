@@ -166,10 +166,8 @@ struct RNTupleFieldMap {
         if f.typeName.contains("RNTupleCardinality") {
             guard depth == 0, shape.isEmpty else { return other(id, path, "cardinality inside a collection or array", type: pathType) }
             guard types.allSatisfy({ $0?.isIndex == true }) else { return other(id, path, "cardinality field without an index column", type: pathType) }
-            var info = RNTupleFieldInfo(path: path, typeName: pathType, kind: .flat, dtype: .int64, shape: [], unsupportedReason: nil,
-                                        columns: summaries(id, position: 0), valueField: id, collectionField: id, isCardinality: true)
-            info.columns = summaries(id, position: 0)
-            out.append(info)
+            out.append(RNTupleFieldInfo(path: path, typeName: pathType, kind: .flat, dtype: .int64, shape: [], unsupportedReason: nil,
+                                        columns: summaries(id, position: 0), valueField: id, collectionField: id, isCardinality: true))
             return
         }
         if reps.contains(where: { $0.count > 1 }) {
