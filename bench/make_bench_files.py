@@ -9,6 +9,7 @@
 | flat-zstd.root       | same values                                                        | zstd level 1|
 | flat-none.root       | same values                                                        | none        |
 | jagged-zlib1.root    | tree "events": 500,000 entries, nJet + Jet_pt/eta/phi[nJet]        | zlib level 1|
+| rntuple-zstd.root    | RNTuple "events": the flat values (2,000,000 x 24 fields)          | zstd level 1|
 
 Branches: 16 float32 (lepton/jet pt, eta, phi, mass, MET...), 4 float64 (weights, sums), 3 int32
 (run, lumi block, counts), 1 bool (trigger). Written in 100,000-entry `extend` calls: one basket per
@@ -86,6 +87,23 @@ def main():
             for start in range(0, a.entries, a.chunk):
                 yield flat_chunk(rng, min(a.chunk, a.entries - start), start)
         write(path, comp, chunks)
+        print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB)", flush=True)
+    path = os.path.join(a.outdir, "rntuple-zstd.root")
+    if not os.path.exists(path):
+        # uproot >= 5.7 writes an RNTuple for `file[name] = {...}`; each extend adds a cluster (group).
+        tmp = path + ".tmp"
+        rng = np.random.default_rng(20261125)
+        with uproot.recreate(tmp, compression=uproot.ZSTD(1)) as f:
+            for start in range(0, a.entries, 4 * a.chunk):
+                chunk = {}
+                for part in range(start, min(a.entries, start + 4 * a.chunk), a.chunk):
+                    c = flat_chunk(rng, min(a.chunk, a.entries - part), part)
+                    chunk = {k: np.concatenate([chunk[k], v]) if k in chunk else v for k, v in c.items()}
+                if start == 0:
+                    f["events"] = chunk
+                else:
+                    f["events"].extend(chunk)
+        os.replace(tmp, path)
         print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB)", flush=True)
     path = os.path.join(a.outdir, "jagged-zlib1.root")
     if not os.path.exists(path):

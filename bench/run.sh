@@ -51,6 +51,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 "$BIN" header
 for f in $FILES; do
+    case $f in rntuple-*) continue ;; esac   # RNTuples: the rntuple row below
     path="$DATA/$f.root"
     [ -f "$path" ] || { echo "| $f | missing |"; continue; }
     u=$("$PY" bench/uproot_read.py "$path" --runs "$RUNS")
@@ -62,6 +63,16 @@ for f in $FILES; do
     env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ \
         "$BIN" process "$path" --binary "$CLI" --runs "$RUNS" --uproot "$u" --threads 1,2
 done
+
+if [ -z "${BENCH_FILES:-}" ] || [[ " ${BENCH_FILES} " == *" rntuple-zstd "* ]]; then
+    path="$DATA/rntuple-zstd.root"
+    if [ -f "$path" ]; then
+        u=$("$PY" bench/uproot_read.py "$path" --runs "$RUNS")
+        "$BIN" rntuple "$path" --runs "$RUNS" --uproot "$u" --threads 1,2
+    else
+        echo "| rntuple-zstd | missing |"
+    fi
+fi
 
 echo
 echo "== peak memory, 100,000-entry chunks (VmHWM of a child process)"

@@ -14,17 +14,17 @@ BUILD=$ROOT/.build-fuzz
 SAN="-sanitize=fuzzer,address"
 mkdir -p fuzz/bin
 
-declare -A TARGET=( [FuzzROOTFile]=ROOTIO [FuzzDecompression]=ROOTCompression [FuzzCutExpression]=Selection
+declare -A TARGET=( [FuzzROOTFile]=ROOTIO [FuzzRNTuple]=ROOTIO [FuzzDecompression]=ROOTCompression [FuzzCutExpression]=Selection
                     [FuzzModel]=Model [FuzzArrow]=ArrowIPC )
-declare -A MODULES=( [FuzzROOTFile]="ROOTIO ROOTCompression Columnar" [FuzzDecompression]="ROOTCompression"
+declare -A MODULES=( [FuzzROOTFile]="ROOTIO ROOTCompression Columnar" [FuzzRNTuple]="ROOTIO ROOTCompression Columnar" [FuzzDecompression]="ROOTCompression"
                      [FuzzCutExpression]="Selection Columnar" [FuzzModel]="Model Columnar SwiftProtobuf"
                      [FuzzArrow]="ArrowIPC Columnar" )
-CLIBS="-lz -ldeflate -llzma -llz4 -lzstd"
+CLIBS="-lz -ldeflate -llzma -llz4 -lzstd -lxxhash"
 CINCLUDES=""
-for c in CZlib CDeflate CLZMA CLZ4 CZstd; do CINCLUDES+=" -I $ROOT/Sources/$c"; done
+for c in CZlib CDeflate CLZMA CLZ4 CZstd CXXHash; do CINCLUDES+=" -I $ROOT/Sources/$c"; done
 
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzROOTFile FuzzDecompression FuzzCutExpression FuzzModel FuzzArrow)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzROOTFile FuzzRNTuple FuzzDecompression FuzzCutExpression FuzzModel FuzzArrow)
 
 for h in "${harnesses[@]}"; do
     t=${TARGET[$h]}

@@ -12,7 +12,7 @@ SHARED=${CONSERVATTACK_SHARED:-$(cd .. && pwd)/shared}
 [ -d "$SHARED/rootfiles" ] || echo "fuzz/run.sh: $SHARED/rootfiles not found: FuzzROOTFile seeded from fixtures/ only" >&2
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzROOTFile FuzzDecompression FuzzCutExpression FuzzModel FuzzArrow)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzROOTFile FuzzRNTuple FuzzDecompression FuzzCutExpression FuzzModel FuzzArrow)
 
 fuzz/build.sh "${harnesses[@]}" || exit 2
 
@@ -23,6 +23,8 @@ seed() {   # seed <harness> <dir>: copies the fixtures that fit the harness into
             for f in simple leaflist histograms empty double32-float16 small-flat-tree nesteddirs stl_containers; do
                 cp "$SHARED/rootfiles/uproot-$f.root" "$dir" 2>/dev/null || true
             done ;;
+        FuzzRNTuple) cp fixtures/rntuple/*.root "$dir"
+            cp /work/shared/rootfiles/rntuple/*.root "$dir" 2>/dev/null || true ;;
         FuzzDecompression)
             for f in fixtures/compression/*.rootz; do
                 local n; n=$(stat -c %s "${f%.rootz}.plain")

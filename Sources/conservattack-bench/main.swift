@@ -9,6 +9,8 @@ import Attack
 ///       rows: decompression-only limit, ours (all branches; one branch) at each thread count, uproot anchor
 ///   conservattack-bench process PATH --binary CONSERVATTACK [--runs N] [--uproot WALL,CPU] [--threads 1,2]
 ///       rows: `conservattack digest PATH` as a child process (start included) against the limit and uproot
+///   conservattack-bench rntuple PATH [--name N] [--runs N] [--uproot SECONDS] [--threads 1,2]
+///       the same rows for an RNTuple: page decompression limit, ours (all fields) at each thread count, uproot
 ///   conservattack-bench peak PATH [--tree T] [--chunk N] [--threads N]
 ///       reads the tree in N-entry chunks and prints this process's peak resident memory (VmHWM)
 func option(_ name: String, _ args: [String]) -> String? {
@@ -121,6 +123,33 @@ case "process":
             let r = try ProcessBench.median([binary, "digest", path, "--threads", String(t)], runs: runs)
             row(label, "digest process, \(t) thread\(t == 1 ? "" : "s")", (r.wall, r.cpu), threads: t, bytes: bytes, uproot: uproot,
                 limit: t == 1 ? tLimit : nil, String(format: "whole process, peak RSS %.0f MB", r.peakMB))
+        }
+    } catch {
+        fail("\(path): \(error)")
+    }
+
+case "rntuple":
+    guard args.count >= 2 else { fail("rntuple: missing PATH") }
+    let path = args[1]
+    let runs = Int(option("--runs", args) ?? "5") ?? 5
+    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
+    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
+    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
+    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    do {
+        let tuple = try ROOTFile(path: path).rntuple(option("--name", args) ?? "events")
+        let limit = try RNTuplePageBench(tuple: tuple)
+        let bytes = Double(try limit.run())
+        let tLimit = try Timing.median(runs: runs) { try limit.run() }
+        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytes, uproot: u, limit: tLimit, "anchor") }
+        row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytes, uproot: uproot, limit: tLimit, "limit, all pages")
+        var single: (wall: Double, cpu: Double)? = nil
+        for t in threadCounts {
+            let s = try Timing.median(runs: runs) { _ = try tuple.arrays(threads: t) }
+            if t == 1 { single = s }
+            let note = t == 1 ? "" : single.map { String(format: "wall %.2fx faster than 1 thread", $0.wall / s.wall) } ?? ""
+            row(label, "ours all fields, \(t) thread\(t == 1 ? "" : "s")", s, threads: t, bytes: bytes, uproot: uproot,
+                limit: t == 1 ? tLimit : nil, note)
         }
     } catch {
         fail("\(path): \(error)")

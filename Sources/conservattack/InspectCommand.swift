@@ -9,7 +9,7 @@ import ROOTIO
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "List a ROOT file's trees and branches, or an Arrow/Feather file's columns, with types and sizes.",
+        abstract: "List a ROOT file's directories, trees, RNTuples, branches and fields, or an Arrow/Feather file's columns, with types and sizes.",
         discussion: "Example: conservattack inspect nanoAOD.root --branches 'Jet_*'\n         conservattack inspect frame.feather"
     )
 
@@ -72,6 +72,8 @@ struct InspectCommand: ParsableCommand {
             if Directory.directoryClasses.contains(key.className) {
                 emit("\(pad)\(key.name)/  (\(key.className))")
                 try list(try dir.subdirectory(key.name), file: f, depth: depth + 1)
+            } else if RNTupleAnchor.classNames.contains(key.className) {
+                printRNTuple(path, key: key, file: f, pad: pad)
             } else if TTree.classNames.contains(key.className) {
                 let t: TTree
                 do {

@@ -56,8 +56,8 @@ public final class RNTuple: @unchecked Sendable {
                 for (i, r) in c.columns.enumerated() {
                     guard let r else { continue }
                     for p in r.pages {
-                        stored[i] += p.locator.size
-                        decoded[i] += decoders[i]?.pageBytes(p.elementCount) ?? 0
+                        stored[i] &+= p.locator.size
+                        decoded[i] &+= decoders[i]?.pageBytes(p.elementCount) ?? 0
                     }
                 }
             }
@@ -140,6 +140,22 @@ public final class RNTuple: @unchecked Sendable {
         var table = EventTable(rowCount: range.count)
         for (f, c) in zip(selected, columns) { try table.add(f.path, c) }
         return table
+    }
+
+    /// The stored pages of the columns behind `names` (default: every numeric field), each once: where they
+    /// are, their stored size (without checksum) and their decoded size. For benchmarks and diagnostics.
+    public func storedPages(_ names: [String]? = nil) throws -> [(offset: UInt64, stored: Int, decoded: Int)] {
+        let selected = try names.map { try resolve($0) } ?? fields.filter(\.isNumeric)
+        var columns = Set<Int>()
+        for f in selected { for c in f.columns { columns.insert(c.id) } }
+        var out: [(offset: UInt64, stored: Int, decoded: Int)] = []
+        for cluster in metadata.clusters {
+            for id in columns.sorted() {
+                guard let r = cluster.columns[id], let d = decoders[id] else { continue }
+                for p in r.pages { out.append((p.locator.offset, p.locator.size, d.pageBytes(p.elementCount) ?? 0)) }
+            }
+        }
+        return out
     }
 
     /// One field as a column.

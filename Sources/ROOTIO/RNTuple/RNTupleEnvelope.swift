@@ -39,7 +39,7 @@ enum RNTupleEnvelope {
         }
         let bytes = try file.readObjectBytes(at: at, compressed: Int(compressedSize), uncompressed: Int(length), what: what)
         let n = bytes.count
-        var c = EnvelopeCursor(bytes, base: compressedSize == length ? at : at, what: what)
+        var c = EnvelopeCursor(bytes, base: at, what: what)
         let word = try c.read(UInt64.self)
         let type = UInt16(truncatingIfNeeded: word)
         let declared = word >> 16

@@ -21,7 +21,7 @@ public struct RNTupleFieldInfo: Sendable {
     }
 
     public var path: String
-    /// The C++ type name of the field holding the data (e.g. "std::int32_t", "std::string").
+    /// The C++ type name of the field the path names (e.g. "std::int32_t", "std::vector<float>", "std::string").
     public var typeName: String
     public var kind: Kind
     /// Element type of the decoded numbers (nil for `other`).
@@ -73,8 +73,8 @@ struct RNTupleFieldMap {
         return m.out
     }
 
-    private mutating func other(_ field: Int, _ path: String, _ why: String) {
-        out.append(RNTupleFieldInfo(path: path, typeName: schema.fields[field].typeName, kind: .other, dtype: nil, shape: [],
+    private mutating func other(_ field: Int, _ path: String, _ why: String, type: String? = nil) {
+        out.append(RNTupleFieldInfo(path: path, typeName: type ?? schema.fields[field].typeName, kind: .other, dtype: nil, shape: [],
                                     unsupportedReason: why, columns: summaries(field, position: nil), valueField: field,
                                     collectionField: nil, isCardinality: false))
     }
@@ -111,30 +111,32 @@ struct RNTupleFieldMap {
         return numbered ? names.map { String($0.dropFirst()) } : names
     }
 
-    private mutating func walk(_ id: Int, path: String, depth: Int, collection: Int?, shape: [Int], level: Int = 0) {
+    private mutating func walk(_ id: Int, path: String, depth: Int, collection: Int?, shape: [Int], level: Int = 0,
+                               pathType: String? = nil) {
         let f = schema.fields[id]
-        guard level < 64 else { return other(id, path, "fields nested deeper than 64 levels") }
-        guard let role = f.role else { return other(id, path, "unknown structural role \(f.rawRole)") }
+        let pathType = pathType ?? f.typeName
+        guard level < 64 else { return other(id, path, "fields nested deeper than 64 levels", type: pathType) }
+        guard let role = f.role else { return other(id, path, "unknown structural role \(f.rawRole)", type: pathType) }
         switch role {
-        case .variant: return other(id, path, "std::variant fields are not read as numbers")
-        case .streamer: return other(id, path, "fields stored with the ROOT streamer are not read as numbers")
+        case .variant: return other(id, path, "std::variant fields are not read as numbers", type: pathType)
+        case .streamer: return other(id, path, "fields stored with the ROOT streamer are not read as numbers", type: pathType)
         case .record:
             let ids = members(id)
-            if ids.isEmpty { return other(id, path, "record without members") }
+            if ids.isEmpty { return other(id, path, "record without members", type: pathType) }
             for (m, name) in zip(ids, memberNames(ids)) {
                 walk(m, path: path + "/" + name, depth: depth, collection: collection, shape: shape, level: level + 1)
             }
         case .collection:
             if f.typeName.hasPrefix("std::optional<") || f.typeName.hasPrefix("std::unique_ptr<") {
-                return other(id, path, "optional values (\(f.typeName)) are not read as numbers")
+                return other(id, path, "optional values (\(f.typeName)) are not read as numbers", type: pathType)
             }
-            if depth >= 1 { return other(id, path, "collections nested in collections are not read as numbers") }
-            if !shape.isEmpty { return other(id, path, "collections inside fixed-size arrays are not read as numbers") }
-            if representations(of: id).isEmpty { return other(id, path, "collection without an index column") }
+            if depth >= 1 { return other(id, path, "collections nested in collections are not read as numbers", type: pathType) }
+            if !shape.isEmpty { return other(id, path, "collections inside fixed-size arrays are not read as numbers", type: pathType) }
+            if representations(of: id).isEmpty { return other(id, path, "collection without an index column", type: pathType) }
             let kids = children[id]
-            if kids.isEmpty { return other(id, path, "collection without an item field") }
+            if kids.isEmpty { return other(id, path, "collection without an item field", type: pathType) }
             if kids.count == 1 {
-                walk(kids[0], path: path, depth: depth + 1, collection: id, shape: shape, level: level + 1)
+                walk(kids[0], path: path, depth: depth + 1, collection: id, shape: shape, level: level + 1, pathType: pathType)
             } else {
                 for (k, name) in zip(kids, memberNames(kids)) {
                     walk(k, path: path + "/" + name, depth: depth + 1, collection: id, shape: shape, level: level + 1)
@@ -143,52 +145,52 @@ struct RNTupleFieldMap {
         case .leaf:
             let reps = representations(of: id)
             if f.arraySize > 0 && !children[id].isEmpty {
-                return walk(children[id][0], path: path, depth: depth, collection: collection, shape: shape + [f.arraySize], level: level + 1)
+                return walk(children[id][0], path: path, depth: depth, collection: collection, shape: shape + [f.arraySize],
+                            level: level + 1, pathType: pathType)
             }
             if reps.isEmpty {
                 if children[id].count == 1 {        // std::atomic<T>, enums: the data is in the one subfield
-                    return walk(children[id][0], path: path, depth: depth, collection: collection, shape: shape, level: level + 1)
+                    return walk(children[id][0], path: path, depth: depth, collection: collection, shape: shape, level: level + 1,
+                            pathType: pathType)
                 }
-                return other(id, path, "leaf field without columns")
+                return other(id, path, "leaf field without columns", type: pathType)
             }
             let fullShape = f.arraySize > 0 ? shape + [f.arraySize] : shape      // std::bitset<N>
-            leaf(id, path: path, depth: depth, collection: collection, shape: fullShape, reps: reps)
+            leaf(id, path: path, depth: depth, collection: collection, shape: fullShape, reps: reps, pathType: pathType)
         }
     }
 
-    private mutating func leaf(_ id: Int, path: String, depth: Int, collection: Int?, shape: [Int], reps: [[Int]]) {
+    private mutating func leaf(_ id: Int, path: String, depth: Int, collection: Int?, shape: [Int], reps: [[Int]], pathType: String) {
         let f = schema.fields[id]
         let types = reps.map { schema.columns[$0[0]].type }
         if f.typeName.contains("RNTupleCardinality") {
-            guard depth == 0, shape.isEmpty else { return other(id, path, "cardinality inside a collection or array") }
-            guard types.allSatisfy({ $0?.isIndex == true }) else { return other(id, path, "cardinality field without an index column") }
-            var info = RNTupleFieldInfo(path: path, typeName: f.typeName, kind: .flat, dtype: .int64, shape: [], unsupportedReason: nil,
-                                        columns: summaries(id, position: 0), valueField: id, collectionField: id, isCardinality: true)
-            info.columns = summaries(id, position: 0)
-            out.append(info)
+            guard depth == 0, shape.isEmpty else { return other(id, path, "cardinality inside a collection or array", type: pathType) }
+            guard types.allSatisfy({ $0?.isIndex == true }) else { return other(id, path, "cardinality field without an index column", type: pathType) }
+            out.append(RNTupleFieldInfo(path: path, typeName: pathType, kind: .flat, dtype: .int64, shape: [], unsupportedReason: nil,
+                                        columns: summaries(id, position: 0), valueField: id, collectionField: id, isCardinality: true))
             return
         }
         if reps.contains(where: { $0.count > 1 }) {
             let why = f.typeName == "std::string" ? "strings are not read as numbers" : "\(f.typeName) has \(reps[0].count) columns (not a number)"
-            return other(id, path, why)
+            return other(id, path, why, type: pathType)
         }
         guard types.allSatisfy({ $0 != nil }) else {
-            return other(id, path, "unknown column type 0x\(String(schema.columns[reps[0][0]].rawType, radix: 16))")
+            return other(id, path, "unknown column type 0x\(String(schema.columns[reps[0][0]].rawType, radix: 16))", type: pathType)
         }
-        if types.contains(where: { $0 == .switchType }) { return other(id, path, "Switch column (variant)") }
-        if types.contains(where: { $0!.isIndex }) { return other(id, path, "index column on a leaf field (\(f.typeName))") }
+        if types.contains(where: { $0 == .switchType }) { return other(id, path, "Switch column (variant)", type: pathType) }
+        if types.contains(where: { $0!.isIndex }) { return other(id, path, "index column on a leaf field (\(f.typeName))", type: pathType) }
         let dtype = types.compactMap { $0?.valueType }.reduce(nil as DType?) { acc, t in acc.map { DType.promoted($0, t) } ?? t }!
         let kind: RNTupleFieldInfo.Kind
         switch (depth, shape.isEmpty) {
         case (0, true): kind = .flat
         case (0, false): kind = .fixed
         case (1, true): kind = .jagged
-        case (1, false): return other(id, path, "fixed-size arrays inside a collection are not read as numbers")
-        default: return other(id, path, "collections nested in collections are not read as numbers")
+        case (1, false): return other(id, path, "fixed-size arrays inside a collection are not read as numbers", type: pathType)
+        default: return other(id, path, "collections nested in collections are not read as numbers", type: pathType)
         }
         var columns = summaries(id, position: 0)
         if let c = collection { columns = summaries(c, position: 0) + columns }
-        out.append(RNTupleFieldInfo(path: path, typeName: f.typeName, kind: kind, dtype: dtype, shape: kind == .fixed ? shape : [],
+        out.append(RNTupleFieldInfo(path: path, typeName: pathType, kind: kind, dtype: dtype, shape: kind == .fixed ? shape : [],
                                     unsupportedReason: nil, columns: columns, valueField: id,
                                     collectionField: kind == .jagged ? collection : nil, isCardinality: false))
     }

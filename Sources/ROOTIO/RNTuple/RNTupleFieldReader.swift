@@ -10,9 +10,10 @@ struct RNTupleFieldReader {
     let entries: Range<Int>
     let threads: Int
 
-    /// Output elements a read may allocate for one field (2^36: far beyond any real chunk, far below a
+    /// Output elements a read may allocate for one field (2^34: far beyond any real chunk, far below a
     /// hostile offset's claim).
-    static let maxElements = 1 << 36
+    static let maxElements = 1 << 34
+
 
     func read(_ selected: [RNTupleFieldInfo]) throws -> [Column] {
         var plan = RNTupleReadPlan(tuple: tuple, entries: entries)
@@ -25,9 +26,12 @@ struct RNTupleFieldReader {
         var direct: [(field: Int, output: Int)] = []
         for (i, f) in selected.enumerated() where f.kind == .flat || f.kind == .fixed {
             if f.isCardinality { continue }
-            let w = f.shape.reduce(1, *)
-            let count = entries.count * w
-            guard count <= Self.maxElements else { throw tooLarge(f, count) }
+            let (w, overflowW) = f.shape.reduce((1, false)) { acc, n in
+                let r = acc.0.multipliedReportingOverflow(by: n)
+                return (r.partialValue, acc.1 || r.overflow)
+            }
+            let (count, overflowC) = entries.count.multipliedReportingOverflow(by: w)
+            guard !overflowW, !overflowC, count <= Self.maxElements else { throw tooLarge(f, overflowW || overflowC ? Int.max : count) }
             let buffer = RNTupleOutputBuffer(dtype: f.dtype!, count: count)
             outputs.append(buffer)
             direct.append((i, outputs.count - 1))
@@ -54,18 +58,20 @@ struct RNTupleFieldReader {
                               output: outputs.count - 1, buffer: buffer, outputOffset: lo - first)
             }
         }
-        for o in outputs { o.zeroGaps() }
-        try reader.run(plan.jobs, outputs: outputs)
+        try checkTotal(outputs + (indexOutputs.isEmpty ? [] : [RNTupleOutputBuffer(dtype: .int64, count: entries.count + 1)]))
+        let jobs1 = plan.jobs
+        let arrays1 = try RNTupleOutputBuffer.fill(outputs, jobs: jobs1) { try reader.run($0, outputs: outputs) }
         for (i, o) in direct {
             let f = selected[i]
-            results[i] = Column(outputs[o].array(), layout: f.kind == .fixed ? .fixed(shape: f.shape) : .flat)
+            results[i] = Column(arrays1[o], layout: f.kind == .fixed ? .fixed(shape: f.shape) : .flat)
         }
 
         // Collection layouts.
         var layouts: [Int: RNTupleReadPlan.CollectionLayout] = [:]
         for (coll, o) in indexOutputs {
             let f = selected.first { $0.collectionField == coll }!
-            layouts[coll] = try plan.layout(index: outputs[o], first: first, field: f)
+            guard case .int64(let values) = arrays1[o] else { continue }
+            layouts[coll] = try plan.layout(index: values, first: first, field: f)
         }
 
         // Round 2: items of jagged fields; cardinalities from the layouts.
@@ -93,15 +99,34 @@ struct RNTupleFieldReader {
                                 outputOffset: span.outputStart)
             }
         }
-        for o in outputs2 { o.zeroGaps() }
-        try reader.run(round2.jobs, outputs: outputs2)
+        try checkTotal(outputs2)
+        let jobs2 = round2.jobs
+        let arrays2 = try RNTupleOutputBuffer.fill(outputs2, jobs: jobs2) { try reader.run($0, outputs: outputs2) }
         for (i, o) in jagged {
             let offsets = layouts[selected[i].collectionField!]?.offsets ?? [0]
-            results[i] = Column(jagged: outputs2[o].array(), offsets: entries.isEmpty ? [0] : offsets)
+            results[i] = Column(jagged: arrays2[o], offsets: entries.isEmpty ? [0] : offsets)
         }
         return try results.enumerated().map { i, c in
             guard let c else { throw ROOTError(.unsupported, "field '\(selected[i].path)' is not read as numbers", file: tuple.file.path) }
             return c
+        }
+    }
+
+    /// Every output array within `ReadLimits.maxObjectBytes`, all of them within 16 times that, before allocating.
+    private func checkTotal(_ outputs: [RNTupleOutputBuffer]) throws {
+        let limit = tuple.file.limits.maxObjectBytes
+        var total = 0
+        for o in outputs {
+            let bytes = o.count * o.dtype.byteWidth
+            guard bytes <= limit else {
+                throw ROOTError(.limit, "reading entries \(entries) needs a column of \(bytes) bytes, over the limit of \(limit); read in chunks",
+                                file: tuple.file.path, object: "RNTuple \(tuple.name)")
+            }
+            total += bytes
+        }
+        guard total <= 16 * limit else {
+            throw ROOTError(.limit, "reading entries \(entries) needs \(total) bytes of columns, over the limit of \(16 * limit); read in chunks",
+                            file: tuple.file.path, object: "RNTuple \(tuple.name)")
         }
     }
 

@@ -48,6 +48,14 @@ struct RNTuplePageDecoder {
         }
     }
 
+    /// Pages of this type are the host values byte for byte (no transformation after decompression).
+    var isPlain: Bool {
+        switch type {
+        case .byte, .char, .int8, .uint8, .int16, .uint16, .int32, .uint32, .int64, .uint64, .real32, .real64, .index64: return true
+        default: return false
+        }
+    }
+
     /// The decoded element type.
     var decodedType: DType { type.decodedType! }
 
@@ -87,10 +95,9 @@ struct RNTuplePageDecoder {
             unsplit(page, n, 8, dst)
             runningSum(dst.assumingMemoryBound(to: Int64.self), n)
         case .splitIndex32:
-            // Unsplit into the upper half of the Int64 buffer, then widen from the front.
-            let upper = dst + n * 4
-            unsplit(page, n, 4, upper)
-            widen32(UnsafeRawPointer(upper), n, dst)
+            // Unsplit into the lower half of the Int64 buffer, then widen in place back to front.
+            unsplit(page, n, 4, dst)
+            widen32(UnsafeRawPointer(dst), n, dst)
             runningSum(dst.assumingMemoryBound(to: Int64.self), n)
         case .real32Trunc:
             let out = dst.assumingMemoryBound(to: UInt32.self)
@@ -113,7 +120,8 @@ struct RNTuplePageDecoder {
 
     private func widen32(_ src: UnsafeRawPointer, _ n: Int, _ dst: UnsafeMutableRawPointer) {
         let out = dst.assumingMemoryBound(to: Int64.self)
-        // Back to front: works when src aliases the upper half of dst.
+        // Back to front: works when src aliases the lower half of dst (element i is read before out[i] is written,
+        // and out[i] only overwrites source elements 2i and 2i + 1, already read).
         var i = n - 1
         while i >= 0 {
             out[i] = Int64(src.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))

@@ -18,21 +18,20 @@ struct RNTuplePageJob {
     var field: String
 }
 
-/// Memory a read decodes into: raw, uninitialised until jobs (or zero-filling of gaps) write it.
+/// An output array of a read: its type and length, the element ranges jobs will write, and (while the
+/// jobs run) its memory, which belongs to a Swift array allocated without initialisation.
 final class RNTupleOutputBuffer {
     let dtype: DType
     let count: Int
-    let memory: UnsafeMutableRawPointer
+    /// Valid only inside `RNTupleOutputBuffer.fill`.
+    var memory = UnsafeMutableRawPointer(bitPattern: 16)!
     /// Element ranges written by jobs, in planning order (gaps are zero-filled before the jobs run).
     var covered: [Range<Int>] = []
 
     init(dtype: DType, count: Int) {
         self.dtype = dtype
         self.count = count
-        memory = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count * dtype.byteWidth), alignment: 16)
     }
-
-    deinit { memory.deallocate() }
 
     /// Zeroes every element no job writes (deferred columns read as zero).
     func zeroGaps() {
@@ -45,33 +44,28 @@ final class RNTupleOutputBuffer {
         if next < count { memset(memory + next * w, 0, (count - next) * w) }
     }
 
-    /// The content as a typed array (one copy).
-    func array() -> NumericArray {
-        func make<T>(_: T.Type) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { b, n in
-                if count > 0 { UnsafeMutableRawPointer(b.baseAddress!).copyMemory(from: memory, byteCount: count * MemoryLayout<T>.stride) }
-                n = count
+    /// Allocates the arrays of `outputs` without initialising them, zero-fills what no job covers, runs the
+    /// jobs writing them (`run`) and returns the arrays, in `outputs` order. Outputs are handled in groups of
+    /// 128 (each group's jobs run together), which bounds the allocation helper's recursion depth.
+    static func fill(_ outputs: [RNTupleOutputBuffer], jobs: [RNTuplePageJob],
+                     run: ([RNTuplePageJob]) throws -> Void) throws -> [NumericArray] {
+        var arrays: [NumericArray] = []
+        arrays.reserveCapacity(outputs.count)
+        var start = 0
+        while start < outputs.count {
+            let group = start ..< Swift.min(outputs.count, start + 128)
+            let mine = jobs.filter { group.contains($0.output) }
+            arrays += try BulkBytes.withUninitializedArrays(outputs[group].map { ($0.dtype, $0.count) }) { buffers in
+                for (o, b) in zip(outputs[group], buffers) {
+                    if let base = b.baseAddress { o.memory = base }
+                    o.zeroGaps()
+                }
+                try run(mine)
             }
+            start = group.upperBound
         }
-        if dtype == .bool {       // bytes are 0/1 already: Bit pages unpack to 0/1, conversions store 0/1
-            return .bool(make(Bool.self))
-        }
-        switch dtype {
-        case .bool: return .bool(make(Bool.self))
-        case .int8: return .int8(make(Int8.self))
-        case .uint8: return .uint8(make(UInt8.self))
-        case .int16: return .int16(make(Int16.self))
-        case .uint16: return .uint16(make(UInt16.self))
-        case .int32: return .int32(make(Int32.self))
-        case .uint32: return .uint32(make(UInt32.self))
-        case .int64: return .int64(make(Int64.self))
-        case .uint64: return .uint64(make(UInt64.self))
-        case .float32: return .float32(make(Float.self))
-        case .float64: return .float64(make(Double.self))
-        }
+        return arrays
     }
-
-    var int64s: UnsafeMutablePointer<Int64> { memory.assumingMemoryBound(to: Int64.self) }
 }
 
 /// Runs page jobs: reads each page with one pread into a per-thread buffer, verifies its checksum,
@@ -149,6 +143,19 @@ struct RNTuplePageReader {
         let need = n * decodedWidth
         if !direct && s.decoded.count < need { s.decoded = [UInt8](repeating: 0, count: need) }
         let isCompressed = loc.size != unzipped
+        if direct && isCompressed && decoder.isPlain {
+            // Plain values: decompress straight into the output array.
+            do {
+                try s.raw.withUnsafeBytes { raw in
+                    try ROOTDecompressor.decompress(UnsafeRawBufferPointer(rebasing: raw[0..<loc.size]),
+                                                    into: UnsafeMutableRawBufferPointer(start: output.memory + job.outputOffset * outWidth,
+                                                                                        count: unzipped))
+                }
+            } catch {
+                throw fail(job, .decompression, "\(error)", offset: at)
+            }
+            return
+        }
         if isCompressed && s.page.count < unzipped { s.page = [UInt8](repeating: 0, count: unzipped) }
         do {
             if isCompressed {

@@ -45,6 +45,10 @@ struct RNTupleReadPlan {
                        output: Int, buffer: RNTupleOutputBuffer, outputOffset: Int) throws {
         guard !elements.isEmpty, let (column, range) = active(reps, position: 0, in: cluster) else { return }
         let base = relative ? range.firstElement : 0
+        guard elements.lowerBound >= 0, elements.upperBound <= Int.max - base else {
+            throw ROOTError(.malformed, "cluster \(cluster.id), column \(column): element range \(elements) + \(base) overflows",
+                            file: tuple.file.path, object: "RNTuple \(tuple.name) field \(field.path)")
+        }
         let wanted = (base + elements.lowerBound) ..< (base + elements.upperBound)
         let deferred = tuple.metadata.schema.columns[column].firstElementIndex != 0
         let have = range.firstElement ..< range.firstElement + range.elementCount
@@ -58,11 +62,27 @@ struct RNTupleReadPlan {
             defer { pageStart = pageEnd }
             if pageEnd <= wanted.lowerBound { continue }
             if pageStart >= wanted.upperBound { break }
+            try checkPage(page, column: column, cluster: cluster, field: field)
             let lo = Swift.max(pageStart, wanted.lowerBound), hi = Swift.min(pageEnd, wanted.upperBound)
             let at = outputOffset + (lo - wanted.lowerBound)
             jobs.append(RNTuplePageJob(column: column, cluster: cluster.id, page: page, skip: lo - pageStart, take: hi - lo,
                                        output: output, outputOffset: at, field: field.path))
             buffer.covered.append(at ..< at + (hi - lo))
+        }
+    }
+
+    /// A page must decode to at most `ReadLimits.maxObjectBytes` and, when stored uncompressed, lie inside the
+    /// file: checked while planning, so that outputs are never allocated for pages that cannot exist.
+    func checkPage(_ page: RNTuplePage, column: Int, cluster: RNTupleCluster, field: RNTupleFieldInfo) throws {
+        let file = tuple.file
+        let decoded = tuple.decoders[column]?.pageBytes(page.elementCount)
+        guard let decoded, decoded <= file.limits.maxObjectBytes else {
+            throw ROOTError(.limit, "cluster \(cluster.id), column \(column): page of \(page.elementCount) elements is over the limit of \(file.limits.maxObjectBytes) bytes",
+                            file: file.path, object: "RNTuple \(tuple.name) field \(field.path)", offset: Int64(clamping: page.locator.offset))
+        }
+        guard page.locator.offset <= UInt64(file.source.size), UInt64(page.locator.size) <= UInt64(file.source.size) - page.locator.offset else {
+            throw ROOTError(.truncated, "cluster \(cluster.id), column \(column): page of \(page.locator.size) bytes at \(page.locator.offset) runs past the end of the file (\(file.source.size) bytes)",
+                            file: file.path, object: "RNTuple \(tuple.name) field \(field.path)", offset: Int64(clamping: page.locator.offset))
         }
     }
 
@@ -74,8 +94,7 @@ struct RNTupleReadPlan {
     }
 
     /// Turns a collection's decoded index values (covering entries `first ..< entries.upperBound`) into offsets.
-    func layout(index: RNTupleOutputBuffer, first: Int, field: RNTupleFieldInfo) throws -> CollectionLayout {
-        let v = index.int64s
+    func layout(index v: [Int64], first: Int, field: RNTupleFieldInfo) throws -> CollectionLayout {
         var offsets = [Int](repeating: 0, count: entries.count + 1)
         var spans: [(cluster: Int, items: Range<Int>, outputStart: Int)] = []
         var total = 0
@@ -86,8 +105,9 @@ struct RNTupleReadPlan {
             let start = previous, outputStart = total
             for e in lo..<hi {
                 let end = Int(v[e - first])
-                guard end >= previous else {
-                    throw ROOTError(.malformed, "cluster \(c.id): collection offsets decrease at entry \(e) (\(previous) then \(end))",
+                // Offsets are non-negative and non-decreasing; items are capped (hostile offsets must not overflow).
+                guard end >= previous, previous >= 0, end - previous <= RNTupleFieldReader.maxElements - total else {
+                    throw ROOTError(.malformed, "cluster \(c.id): collection offsets invalid at entry \(e) (\(previous) then \(end))",
                                     file: tuple.file.path, object: "RNTuple \(tuple.name) field \(field.path)")
                 }
                 total += end - previous
