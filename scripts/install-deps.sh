@@ -4,7 +4,7 @@
 #   holding the independent readers our tests compare against (uproot, pyarrow, onnxruntime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs="zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libdeflate-dev libxxhash-dev pkg-config"
+pkgs="zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libdeflate-dev libxxhash-dev pkg-config time"
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -8,8 +8,25 @@ import Glibc
 enum ProcessBench {
     struct Run { var wall: Double; var cpu: Double; var peakMB: Double }
 
-    /// Runs `argv` once with stdout and stderr sent to /dev/null; fails on a non-zero exit.
+    /// Runs `argv` once with stdout and stderr sent to /dev/null; fails on a non-zero exit. The peak memory
+    /// comes from /usr/bin/time (its child is forked from a small process): the rusage of a child spawned
+    /// from this one counts this process's own memory, shared until the exec, in ru_maxrss.
     static func runOnce(_ argv: [String]) throws -> Run {
+        let time = "/usr/bin/time"
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("bench-peak-\(getpid()).txt").path
+        let wrapped = FileManager.default.isExecutableFile(atPath: time) ? [time, "-f", "%M", "-o", report] + argv : argv
+        var run = try spawn(wrapped)
+        if wrapped.count > argv.count {
+            let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: report)
+            run.peakMB = (text.split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? .nan) / 1024
+        } else {
+            run.peakMB = .nan
+        }
+        return run
+    }
+
+    private static func spawn(_ argv: [String]) throws -> Run {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

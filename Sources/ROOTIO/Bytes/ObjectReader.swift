@@ -27,6 +27,8 @@ struct ObjectReader {
     static let maxDepth = 64
     /// The file's class layouts, for classes read by streamer (StreamerDrivenObjects.swift).
     var streamers: [String: StreamerInfo] = [:]
+    /// Why `streamers` is empty, when the file's list could not be read.
+    var streamerFailure: ROOTError?
     /// Read the tree classes by streamer even for versions with a hand-written reader (tests compare both).
     var preferStreamers = false
 

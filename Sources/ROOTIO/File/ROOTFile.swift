@@ -114,7 +114,14 @@ public final class ROOTFile: @unchecked Sendable {
     }
 
     /// The class layouts stored in the file (TStreamerInfo list), read on first use.
-    public lazy var streamerInfos: [String: StreamerInfo] = (try? readStreamerInfos()) ?? [:]
+    public lazy var streamerInfos: [String: StreamerInfo] = {
+        do { return try readStreamerInfos() } catch {
+            streamerInfoFailure = ROOTError.wrap(error, file: path, object: "TStreamerInfo list", offset: nil)
+            return [:]
+        }
+    }()
+    /// Why `streamerInfos` is empty when the list could not be read (a class read by streamer reports it).
+    public private(set) var streamerInfoFailure: ROOTError?
 
     /// Reads the TStreamerInfo list (errors surface here; `streamerInfos` swallows them).
     public func readStreamerInfos() throws -> [String: StreamerInfo] {

@@ -30,6 +30,7 @@ extension ObjectReader {
     mutating func readMembers(_ className: String, version: Int16, into out: inout [String: Member], level: Int = 0) throws {
         guard level < 16 else { throw fail("\(className): base classes nested deeper than 16") }
         guard let info = streamers[className] else {
+            if let failure = streamerFailure { throw failure }   // e.g. the list is cut off: the file is damaged
             throw ROOTError(.unsupported, "\(className) class version \(version): no TStreamerInfo for it in the file",
                             offset: cursor.fileOffset)
         }

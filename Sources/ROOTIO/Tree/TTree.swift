@@ -26,6 +26,7 @@ public final class TTree: @unchecked Sendable {
         do {
             var reader = ObjectReader(try file.objectCursor(key))
             reader.streamers = file.streamerInfos
+            reader.streamerFailure = file.streamerInfoFailure
             reader.preferStreamers = streamerDriven
             let header: ObjectReader.TreeHeader
             if key.className == "TTree" {
