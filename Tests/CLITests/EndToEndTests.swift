@@ -68,7 +68,7 @@ final class EndToEndTests: XCTestCase {
         let spec: [String: Any] = [
             "templates": templates, "process": "wjets", "signal_process": "ttbar",
             "nominal": dir.appendingPathComponent("wjets.root").path + ":Events",
-            "perturbed": dir.appendingPathComponent("perturbed/wjets_perturbed.root").path + ":events",
+            "perturbed": dir.appendingPathComponent("perturbed/wjets_perturbed.root").path + ":Events",
             "signal": dir.appendingPathComponent("ttbar.root").path + ":Events",
             "regions_toml": dir.appendingPathComponent("run.toml").path, "weight": "genWeight * puWeight",
             "bins": 20, "range": [0, 1], "expect_shift": true]

@@ -17,7 +17,7 @@ final class SharedFilesExportTests: XCTestCase {
 
     /// The branches that can be read (a branch neither we nor uproot can read, e.g. uproot-mc10events.root's
     /// empty `std::bitset<256>` entries, is left out, as `export` leaves it out with a warning).
-    func readable(_ tree: TTree, _ names: [String]) throws -> EventTable {
+    static func readable(_ tree: TTree, _ names: [String]) throws -> EventTable {
         if let all = try? tree.arrays(names) { return all }
         var table = EventTable(rowCount: tree.entryCount)
         for n in names {
@@ -40,7 +40,7 @@ final class SharedFilesExportTests: XCTestCase {
                 let tree = try input.tree(path)
                 let numeric = tree.numericBranchNames
                 guard !numeric.isEmpty else { continue }
-                tables.append((TreeSchema.flatName(path), try readable(tree, numeric)))
+                tables.append((TreeSchema.flatName(path), try Self.readable(tree, numeric)))
             }
             guard !tables.isEmpty else { skipped.append(name); continue }
             let outPath = out + "/" + name
