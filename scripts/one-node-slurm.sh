@@ -59,6 +59,13 @@ start() {
   for c in munged mungekey munge slurmctld slurmd sbatch scontrol sinfo squeue scancel ss; do
     command -v "$c" >/dev/null || { echo "missing $c: scripts/install-deps.sh --slurm" >&2; exit 2; }
   done
+  # The daemons must not inherit our caller's descriptors (a test's output pipe would never see EOF).
+  local fd
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec </dev/null
   mkdir -p "$D"
   chmod 755 "$D"
   mkdir -p "$D"/{log,run,state,spool}

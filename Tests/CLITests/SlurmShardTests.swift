@@ -13,17 +13,23 @@ final class SlurmShardTests: XCTestCase {
         super.setUp()
         let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/one-node-slurm.sh").path
         guard let dir = try? Fixtures.temporaryDirectory("slurm") else { skipReason = "no temporary directory"; return }
-        guard let r = try? Fixtures.run("/bin/bash", [script, "start", dir.path], timeout: 120) else { skipReason = "cannot run \(script)"; return }
-        if r.status == 2 { skipReason = "no one-node Slurm cluster: \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"; return }
-        guard r.status == 0 else { skipReason = "one-node-slurm.sh start failed: \(r.stderr)"; _ = try? Fixtures.run("/bin/bash", [script, "stop", dir.path]); return }
+        // Output to a file, not a pipe: the daemons outlive the script.
+        let log = dir.path + "/start.log"
+        guard let r = try? Fixtures.run("/bin/bash", ["-c", "exec \"$0\" start \"$1\" >\"$2\" 2>&1 </dev/null", script, dir.path + "/cluster", log],
+                                        timeout: 120) else { skipReason = "cannot run \(script)"; return }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        if r.status == 2 { skipReason = "no one-node Slurm cluster: \(output.trimmingCharacters(in: .whitespacesAndNewlines))"; return }
+        guard r.status == 0 else { skipReason = "one-node-slurm.sh start failed: \(output)"; _ = try? Fixtures.run("/bin/bash", [script, "stop", dir.path + "/cluster"]); return }
         cluster = dir
-        setenv("SLURM_CONF", dir.appendingPathComponent("slurm.conf").path, 1)
+        setenv("SLURM_CONF", dir.appendingPathComponent("cluster/slurm.conf").path, 1)
     }
+
 
     override class func tearDown() {
         if let dir = cluster {
             let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/one-node-slurm.sh").path
-            _ = try? Fixtures.run("/bin/bash", [script, "stop", dir.path], timeout: 120)
+            _ = try? Fixtures.run("/bin/bash", ["-c", "exec \"$0\" stop \"$1\" >/dev/null 2>&1 </dev/null", script, dir.path + "/cluster"],
+                                  timeout: 120)
             unsetenv("SLURM_CONF")
             try? FileManager.default.removeItem(at: dir)
         }
