@@ -13,8 +13,16 @@ enum ShardDemo {
         let dir = try Fixtures.temporaryDirectory("shard-demo")
         let r = try Fixtures.run(bin, ["demo", "--output", dir.path, "--events", String(events), "--iterations", "2",
                                        "--epochs", "2", "--quiet"], timeout: 900)
+        XCTestObservationCenter.shared.addTestObserver(Cleanup(dir))
         guard r.status == 0 else { throw NSError(domain: "ShardDemo", code: 1, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         return dir
+    }
+
+    /// Removes the shared demo directory when the test bundle finishes.
+    final class Cleanup: NSObject, XCTestObservation {
+        let url: URL
+        init(_ url: URL) { self.url = url }
+        func testBundleDidFinish(_ testBundle: Bundle) { try? FileManager.default.removeItem(at: url) }
     }
 
     /// `--set` arguments sending every output of a run to `sub/` of the demo directory.
