@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Say what happens at each step.") var verbose = false
     @Option(name: .long, help: "Split the attack into N shards (processes on this machine's cores, or Slurm jobs with --slurm); see docs/scale-out.md.") var shards: Int?
     @Flag(name: .long, help: "Run the shards as a Slurm job array, the merge and validation as dependent jobs.") var slurm = false
-    @Option(name: .long, help: "Extra sbatch arguments for every job, e.g. \"--partition=short --time=1:00:00\".") var sbatchArgs: String?
+    @Option(name: .long, parsing: .unconditional, help: "Extra sbatch arguments for every job, e.g. \"--partition=short --time=1:00:00\".") var sbatchArgs: String?
     @Option(name: .long, help: "Shared work directory of the shards (default: beside the outputs).") var workDir: String?
 
     func run() throws {

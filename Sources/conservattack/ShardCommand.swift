@@ -38,7 +38,7 @@ struct ShardCommand: ParsableCommand {
                 let work = workDir.map { ShardWorkDirectory(path: URL(fileURLWithPath: $0).standardizedFileURL.path) } ?? .beside(cfg)
                 let missing = try work.install(plan) { FileHandle.standardError.write(Data("conservattack: \($0)\n".utf8)) }
                 emit("plan: \(work.planPath) (\(plan.events) events in \(plan.shards) shards)\nshards to run: "
-                     + (missing.isEmpty ? "none" : missing.map(String.init).joined(separator: " ")))
+                     + (missing.isEmpty ? "none" : missing.map { String($0) }.joined(separator: " ")))
             }
         }
     }

@@ -47,7 +47,7 @@ struct ShardMerge {
         }
         let missing = (0..<plan.shards).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
-            throw ValidationError("missing shard result\(missing.count > 1 ? "s" : "") \(missing.map(String.init).joined(separator: ", ")) of \(plan.shards) (expected \(work.resultPath(missing[0], of: plan.shards))): rerun \(missing.count > 1 ? "them" : "it") with `conservattack shard attack --work-dir \(work.path) --index \(missing[0])`")
+            throw ValidationError("missing shard result\(missing.count > 1 ? "s" : "") \(missing.map { String($0) }.joined(separator: ", ")) of \(plan.shards) (expected \(work.resultPath(missing[0], of: plan.shards))): rerun \(missing.count > 1 ? "them" : "it") with `conservattack shard attack --work-dir \(work.path) --index \(missing[0])`")
         }
         return (0..<plan.shards).map { byIndex[$0]!.1 }
     }

@@ -42,7 +42,7 @@ struct SlurmDriver {
         try script("validate.sh", "exec \(q(bin)) shard validate --work-dir \(q(work.path)) --quiet\(forceFlag)")
         var array: String? = nil
         if !shards.isEmpty {
-            array = try sbatch(["--array=" + shards.map(String.init).joined(separator: ","), "--job-name=conservattack-shard",
+            array = try sbatch(["--array=" + shards.map { String($0) }.joined(separator: ","), "--job-name=conservattack-shard",
                                 "--output=" + work.logsPath + "/shard-%a.log"], script: "shard.sh")
         }
         let dependency = array.map { ["--dependency=afterok:" + $0, "--kill-on-invalid-dep=yes"] } ?? []
