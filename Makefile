@@ -27,7 +27,7 @@ demo: release
 
 # Builds the binary the CLI tests drive, then runs every test target.
 test: deps
-	@scripts/install-deps.sh --python
+	@scripts/install-deps.sh --python --slurm
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 

@@ -36,8 +36,10 @@ public final class AttackEngine {
     /// Candidates per SIMD step of the correlation pass (4; 1 = scalar only), for tests.
     var correlationVectorWidth = 4
 
+    /// - Parameter shard: set when `problem` is one shard of a larger sample: the global histogram grid and
+    ///   this shard's share of the constraint budget (see ShardBudget).
     public init(problem: AttackProblem, classifier: any DifferentiableClassifier,
-                configuration: AttackConfiguration) throws {
+                configuration: AttackConfiguration, shard: ShardBudget? = nil) throws {
         try configuration.validate()
         let x = problem.features
         n = x.rows; d = x.columns
@@ -93,6 +95,8 @@ public final class AttackEngine {
             let w = problem.weights?[i] ?? 1
             for j in 0..<d { let e = x.values[i * d + j] - (sw != 0 ? s1[j] / sw : 0); s2[j] += w * e * e }
         }
+        try shard?.validate(features: d, populations: 1 + problem.regions.count)
+        if let shard { lo = shard.lower; hi = shard.upper }
         lower = lo; upper = hi
         featureStd = s2.map { sw > 0 && $0 > 0 ? ($0 / sw).squareRoot() : 0 }
         observedValues = (0..<d).map { j in
@@ -105,14 +109,16 @@ public final class AttackEngine {
         if let t = configuration.ksThreshold, [AttackMode.jsd, .chi2, .envelope].contains(configuration.mode) {
             let s = state
             ks = KolmogorovBound(nominal: FeatureMatrixView(x), weights: s.weights, popStart: s.popStart,
-                                 popList: s.popList, totalWeight: s.totalWeight, threshold: t)
+                                 popList: s.popList, totalWeight: s.totalWeight, threshold: t,
+                                 shared: shard?.kolmogorov)
         } else {
             ks = nil
         }
         // ndf 0 (one used bin): the p-value is 1 for χ² = 0 and 0 otherwise (IncompleteGamma.chi2Survival),
         // so the admissible χ² is 0, as the metric computes it.
+        let chi2Share = 1 / Double(shard?.shards ?? 1)
         chi2Critical = (0...configuration.bins).map {
-            $0 == 0 ? 0 : IncompleteGamma.chi2Critical(p: configuration.chi2Threshold, dof: $0)
+            $0 == 0 ? 0 : IncompleteGamma.chi2Critical(p: configuration.chi2Threshold, dof: $0) * chi2Share
         }
     }
 

@@ -34,11 +34,12 @@ final class KolmogorovBound {
     private var cellOf: [Int32]
 
     init(nominal: FeatureMatrixView, weights: [Double], popStart: [Int], popList: [Int], totalWeight: [Double],
-         threshold: Double, cells: Int = 1024) {
+         threshold: Double, cells: Int = 1024, shared: (cuts: [[Double]], limits: [Double])? = nil) {
         n = nominal.rows; d = nominal.columns; populationCount = totalWeight.count
         self.weights = weights; self.popStart = popStart; self.popList = popList; self.totalWeight = totalWeight
-        var cuts: [[Double]] = []
-        for j in 0..<d {
+        // shared: the whole sample's cuts and bounds, when this is one shard of it (ShardBudget).
+        var cuts: [[Double]] = shared?.cuts ?? []
+        for j in 0..<d where shared == nil {
             let sorted = (0..<n).map { nominal[$0, j] }.sorted()
             var c: [Double] = []
             for k in 1..<max(cells, 2) {
@@ -71,7 +72,7 @@ final class KolmogorovBound {
             let largestCell = cellWeight[k].map(abs).max() ?? 0
             lim.append(W != 0 ? dmax - 2 * largestCell / abs(W) : 0)
         }
-        nominalBelow = below; limit = lim
+        nominalBelow = below; limit = shared?.limits ?? lim
         trees = (0..<pd).map { SegmentTree(count: cuts[$0 % dd].count) }
     }
 

@@ -19,9 +19,12 @@ struct AttackJob {
     var envelopes: [String] = []
     var configuration: AttackConfiguration
     var checkpointDirectory: String?
-    /// A table already in memory (skips reading `input`), and what it was read from.
+    /// A table already in memory (skips reading `input`).
     var table: EventTable? = nil
+    /// What `table` was read from (its kind, name and metadata): the output keeps its kind and name.
     var source: TableDescriptor? = nil
+    /// Set when the table is one shard of a larger sample (ShardWork): the global grid and this shard's budget.
+    var shard: ShardBudget? = nil
 
     struct Output {
         var table: EventTable
@@ -40,20 +43,43 @@ struct AttackJob {
             return String(decoding: try enc.encode(result.metrics), as: UTF8.self) + "\n"
         }
 
-        var summary: String {
-            let m = result.metrics
+        var summary: String { AttackJob.summary(result.metrics) }
+    }
+
+    /// One line on the attack's outcome.
+    static func summary(_ m: AttackMetrics) -> String {
             return String(format: "fooling ratio %.4f (%d of %d initially correct), largest JSD %.4f, correlation change %.4f, "
                           + "constraints %@, best iteration %d, %.1f s",
                           m.foolingRatio, m.fooled, m.initiallyCorrect, m.maxJSD, m.relCorrChange,
                           m.constraintsMet ? "met" : "NOT met", m.bestIteration, m.seconds)
-        }
     }
 
-    func run(quiet: Bool) throws -> Output {
+    /// The perturbed features: `features`, or the model's own names.
+    func featureNames() throws -> [String] {
         let names = features ?? network.featureNames ?? []
         guard names.count == network.inputCount else {
             throw ValidationError("the model takes \(network.inputCount) inputs; give --features with that many names")
         }
+        return names
+    }
+
+    /// The attack problem of `nominal`: features, weights, control-region masks, per-feature settings and
+    /// (with `eventBounds`) the per-event region-membership bounds.
+    func problem(_ nominal: EventTable, names: [String], eventBounds: Bool = true) throws
+        -> (problem: AttackProblem, weights: [Double]?, masks: [(String, [Bool])]) {
+        for f in names { _ = try nominal.column(f) }
+        let x = try nominal.featureMatrix(names)
+        let weights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: nominal) }
+        let masks: [(String, [Bool])] = try regions.map { set in try set.regions.map { ($0.name, try $0.cut.evaluateMask(on: nominal)) } } ?? []
+        let bounds = eventBounds ? try membershipBounds(names, x: x, table: nominal) : nil
+        let problem = AttackProblem(features: x, trueClass: trueClass, weights: weights,
+                                    regions: masks.map { ConstraintPopulation(name: $0.0, mask: $0.1) },
+                                    featureSettings: try settings(names, table: nominal), eventBounds: bounds)
+        return (problem, weights, masks)
+    }
+
+    func run(quiet: Bool) throws -> Output {
+        let names = try featureNames()
         var source = self.source
         let nominal: EventTable
         if let table { nominal = table } else {
@@ -61,15 +87,8 @@ struct AttackJob {
             source = opened.descriptor
             nominal = try TableIO.read(opened)
         }
-        for f in names { _ = try nominal.column(f) }
-        let x = try nominal.featureMatrix(names)
-        let weights = try weight.map { try CutExpression(parsing: $0).evaluateNumbers(on: nominal) }
-        let masks: [(String, [Bool])] = try regions.map { set in try set.regions.map { ($0.name, try $0.cut.evaluateMask(on: nominal)) } } ?? []
-        let bounds = try membershipBounds(names, x: x, table: nominal)
-        let problem = AttackProblem(features: x, trueClass: trueClass, weights: weights,
-                                    regions: masks.map { ConstraintPopulation(name: $0.0, mask: $0.1) },
-                                    featureSettings: try settings(names, table: nominal), eventBounds: bounds)
-        let engine = try AttackEngine(problem: problem, classifier: network, configuration: configuration)
+        let (problem, weights, masks) = try self.problem(nominal, names: names)
+        let engine = try AttackEngine(problem: problem, classifier: network, configuration: configuration, shard: shard)
         let resume = try loadCheckpoint()
         let bar = ProgressLine("attack", quiet: quiet)
         let result = try engine.run(resumingFrom: resume, progress: { p in
@@ -96,7 +115,8 @@ struct AttackJob {
         return try names.enumerated().map { j, f in
             guard guardRegions.reads(f), !frozen.contains(f) else { return nil }
             let v = x.column(j)
-            guard let lo = v.min(), let hi = v.max(), hi > lo else { return nil }
+            // A shard probes on the whole sample's grid, as the attack bins it.
+            guard let lo = shard?.lower[j] ?? v.min(), let hi = shard?.upper[j] ?? v.max(), hi > lo else { return nil }
             let probes = BinGrid(lower: lo, upper: hi, count: configuration.bins).edges
             let (lower, upper) = try guardRegions.intervals(of: f, in: table, probes: probes)
             return PerEventBounds(lower: lower, upper: upper)

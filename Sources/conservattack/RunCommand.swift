@@ -17,9 +17,22 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace existing outputs.") var force = false
     @Flag(name: .long, help: "Only the summary.") var quiet = false
     @Flag(name: .long, help: "Say what happens at each step.") var verbose = false
+    @Option(name: .long, help: "Split the attack into N shards (processes on this machine's cores, or Slurm jobs with --slurm); see docs/scale-out.md.") var shards: Int?
+    @Flag(name: .long, help: "Run the shards as a Slurm job array, the merge and validation as dependent jobs.") var slurm = false
+    @Option(name: .long, parsing: .unconditional, help: "Extra sbatch arguments for every job, e.g. \"--partition=short --time=1:00:00\".") var sbatchArgs: String?
+    @Option(name: .long, help: "Shared work directory of the shards (default: beside the outputs).") var workDir: String?
 
     func run() throws {
         try reportingErrors {
+            if shards != nil || slurm {
+                guard let n = shards else { throw ValidationError("--slurm needs --shards N") }
+                let summary = try ShardedRun(configPath: config, overrides: overrides, shards: n, slurm: slurm,
+                                             sbatchArguments: sbatchArgs.map(SlurmDriver.splitArguments) ?? [], workDirectory: workDir,
+                                             force: force, quiet: quiet, verbose: verbose).run()
+                emit(summary)
+                return
+            }
+            if sbatchArgs != nil || workDir != nil { throw ValidationError("--sbatch-args and --work-dir need --shards N") }
             let text: String
             do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
                 throw ValidationError("cannot read \(config): \(error.localizedDescription)")

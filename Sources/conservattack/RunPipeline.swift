@@ -11,6 +11,7 @@ import Templates
 import Validation
 
 /// read → select → attack → validate → write (and the fit templates when configured), for one run configuration.
+/// The steps are separate so that a sharded run (ShardedRun) can put its merged attack in the middle.
 struct RunPipeline {
     var configuration: RunConfiguration
     var quiet = false
@@ -20,18 +21,53 @@ struct RunPipeline {
     var simulationTable: EventTable? = nil
 
     struct Outcome {
-        var attack: AttackJob.Output
+        var metrics: AttackMetrics
         var report: ValidationReport
         var files: [String]
         var signalRegion: String?
     }
 
+    /// What every step reads: the regions, the classifier and the nominal simulation.
+    struct Inputs {
+        var regions: RegionSet?
+        /// The regions without the signal region: the attack's constraint populations.
+        var controlRegions: RegionSet?
+        var network: FeedForwardNetwork
+        var features: [String]
+        var nominal: EventTable
+        /// What the nominal simulation was read from (nil for a table in memory): the output keeps its kind and name.
+        var source: TableDescriptor?
+    }
+
     func run() throws -> Outcome {
+        try checkOutputs()
+        let inputs = try loadInputs()
+        let attacked = try attackJob(inputs).run(quiet: quiet)
+        var files = try writeAttackOutputs(inputs, table: attacked.table, metadata: attacked.metadata, metrics: attacked.result.metrics)
+        return try validate(inputs, perturbed: attacked.table, features: attacked.features,
+                            metrics: attacked.result.metrics, files: &files)
+    }
+
+    /// The configured ntuple and metrics paths.
+    var attackOutputs: [String] {
         let c = configuration
-        let templateFiles = c.templates.map { dir in
+        return [c.outputROOT, c.outputArrow, c.metrics].compactMap { $0 }
+    }
+
+    /// The fit templates' files, when configured.
+    var templateFiles: [String] {
+        configuration.templates.map { dir in
             [TemplateFiles.rootName, TemplateFiles.workspaceName].map { URL(fileURLWithPath: dir).appendingPathComponent($0).path }
         } ?? []
-        try ArgumentChecks.outputsAreNew([c.outputROOT, c.outputArrow, c.metrics] + templateFiles, force: force)
+    }
+
+    /// Refuses to replace existing outputs without `force`.
+    func checkOutputs() throws {
+        try ArgumentChecks.outputsAreNew(attackOutputs + templateFiles, force: force)
+    }
+
+    func loadInputs(nominal given: EventTable? = nil) throws -> Inputs {
+        let c = configuration
         let regions = c.regionsTOML.isEmpty ? nil
             : try RegionSet(c.regionsTOML.map { try Region(name: $0.name, cut: $0.cut) }, signal: c.regionsTOML.first { $0.signal }?.name)
         note("loading model \(c.modelPath)", verbose: verbose)
@@ -40,7 +76,7 @@ struct RunPipeline {
         note("reading \(c.simulation)", verbose: verbose)
         var source: TableDescriptor? = nil
         let nominal: EventTable
-        if let simulationTable { nominal = simulationTable } else {
+        if let table = given ?? simulationTable { nominal = table } else {
             let opened = try TableIO.open(c.simulation)
             source = opened.descriptor
             nominal = try TableIO.read(opened)
@@ -51,47 +87,66 @@ struct RunPipeline {
                 note("region \(r.name): \(n) of \(nominal.rowCount) events", verbose: verbose)
             }
         }
-        // The attack.
         // Control regions constrain the attack; the signal region is where its effect is measured (blinded in practice).
         let controlRegions = try regions.map { rs in
             try RegionSet(rs.regions.filter { $0.name != rs.signalRegionName })
         }.flatMap { $0.regions.isEmpty ? nil : $0 }
-        let job = AttackJob(input: c.simulation, features: features, network: network, trueClass: c.trueClass,
-                            weight: c.weight, regions: controlRegions, frozen: c.frozen, envelopes: c.envelopes,
-                            configuration: c.attack, checkpointDirectory: nil, table: nominal, source: source)
-        let attacked = try job.run(quiet: quiet)
+        return Inputs(regions: regions, controlRegions: controlRegions, network: network, features: features,
+                      nominal: nominal, source: source)
+    }
+
+    /// The attack of `table` (default: the whole nominal sample) under the configuration.
+    func attackJob(_ inputs: Inputs, table: EventTable? = nil) -> AttackJob {
+        let c = configuration
+        return AttackJob(input: c.simulation, features: inputs.features, network: inputs.network, trueClass: c.trueClass,
+                         weight: c.weight, regions: inputs.controlRegions, frozen: c.frozen, envelopes: c.envelopes,
+                         configuration: c.attack, checkpointDirectory: nil, table: table ?? inputs.nominal, source: inputs.source)
+    }
+
+    /// Writes the perturbed ntuple(s), keeping the simulation's kind and name, and metrics.json (each atomically).
+    func writeAttackOutputs(_ inputs: Inputs, table: EventTable, metadata: [String: String], metrics: AttackMetrics) throws -> [String] {
+        let c = configuration
         var files: [String] = []
         for path in [c.outputROOT, c.outputArrow].compactMap({ $0 }) {
             try createParent(path)
-            try TableIO.write(attacked.table, to: path, source: attacked.source, treeName: c.outputTree, metadata: attacked.metadata,
+            try TableIO.write(table, to: path, source: inputs.source, treeName: c.outputTree, metadata: metadata,
                               compression: path == c.outputArrow ? c.arrowCompression : c.compression, force: force)
             files.append(path)
         }
         try createParent(c.metrics)
-        try writeAtomically(Array(try attacked.metricsJSON().utf8), to: c.metrics)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(Array(try enc.encode(metrics)) + Array("\n".utf8), to: c.metrics)
         files.append(c.metrics)
-        // The standard checks, re-run on the result.
+        return files
+    }
+
+    /// The standard checks, re-run on the result, the fit templates when configured, and the report.
+    func validate(_ inputs: Inputs, perturbed: EventTable, features: [String], metrics: AttackMetrics,
+                  files: inout [String]) throws -> Outcome {
+        let c = configuration
         let bar = ProgressLine("validate", quiet: quiet)
         bar.update(0, of: 1, "chi2, KS, JSD per feature and region", force: true)
         let dataTable = try c.data.map { try TableIO.read($0) }
-        let validation = ValidationJob(nominal: nominal, perturbed: attacked.table,
-                                       data: dataTable, features: attacked.features,
-                                       weight: c.weight, regions: regions, network: network, trueClass: c.trueClass,
-                                       workingPoint: c.workingPoint, attack: attacked.result.metrics, bins: c.bins ?? c.attack.bins,
-                                       edges: c.bins == nil ? try ValidationJob.grid(nominal, features: attacked.features, bins: c.attack.bins) : [:])
+        let validation = ValidationJob(nominal: inputs.nominal, perturbed: perturbed,
+                                       data: dataTable, features: features,
+                                       weight: c.weight, regions: inputs.regions, network: inputs.network, trueClass: c.trueClass,
+                                       workingPoint: c.workingPoint, attack: metrics, bins: c.bins ?? c.attack.bins,
+                                       edges: c.bins == nil ? try ValidationJob.grid(inputs.nominal, features: features, bins: c.attack.bins) : [:])
         let report = try validation.run()
         bar.finish()
         // The attack as a systematic uncertainty: templates for the fit.
         var templates: TemplateSet? = nil
         if let dir = c.templates {
             let s = c.templateSettings
-            let job = TemplatesJob(nominal: nominal, perturbed: attacked.table, data: dataTable,
-                                   signal: try s.signal.map { try TableIO.read($0) }, observable: s.observable, network: network,
-                                   features: attacked.features, weight: c.weight, regions: regions, bins: s.bins, range: s.range,
+            let job = TemplatesJob(nominal: inputs.nominal, perturbed: perturbed, data: dataTable,
+                                   signal: try s.signal.map { try TableIO.read($0) }, observable: s.observable, network: inputs.network,
+                                   features: features, weight: c.weight, regions: inputs.regions, bins: s.bins, range: s.range,
                                    process: s.process, signalProcess: s.signalProcess)
             let set = try job.build()
-            for p in templateFiles { InterruptCleanup.protect(p) }
-            defer { for p in templateFiles { InterruptCleanup.release(p) } }
+            let paths = templateFiles
+            for p in paths { InterruptCleanup.protect(p) }
+            defer { for p in paths { InterruptCleanup.release(p) } }
             let written = try TemplateFiles.write(set, to: dir)
             files += [written.root, written.workspace]
             templates = set
@@ -99,12 +154,12 @@ struct RunPipeline {
         try FileManager.default.createDirectory(atPath: c.report, withIntermediateDirectories: true)
         let written = try ReportWriter.write(report, to: URL(fileURLWithPath: c.report), templates: templates)
         files += [written.json.path, written.html.path]
-        return Outcome(attack: attacked, report: report, files: files, signalRegion: regions?.signalRegionName)
+        return Outcome(metrics: metrics, report: report, files: files, signalRegion: inputs.regions?.signalRegionName)
     }
 
     /// The short summary a physicist reads first.
     static func summary(_ o: Outcome) -> String {
-        var lines = ["── ConservAttack summary ──", "attack: " + o.attack.summary, ValidationJob.summary(o.report)]
+        var lines = ["── ConservAttack summary ──", "attack: " + AttackJob.summary(o.metrics), ValidationJob.summary(o.report)]
         if let sr = o.signalRegion, let s = o.report.scores?.regions.first(where: { $0.region == sr }) {
             let rel = s.relativeYieldShift.map { String(format: " (%+.1f%%)", 100 * $0) } ?? ""
             let sigma = s.yieldNominalError > 0 ? String(format: ", %.1f σ(stat)", abs(s.yieldShift) / s.yieldNominalError) : ""

@@ -16,7 +16,7 @@ struct ConservAttack: ParsableCommand {
         subcommands: [InspectCommand.self, DigestCommand.self, SelectCommand.self, ExportCommand.self,
                       TrainCommand.self, PredictCommand.self, AttackCommand.self, ValidateCommand.self,
                       DetectCommand.self, RobustnessCommand.self, TemplatesCommand.self,
-                      RunCommand.self, DemoCommand.self]
+                      RunCommand.self, ShardCommand.self, DemoCommand.self]
     )
 }
 
