@@ -25,10 +25,11 @@ enum ShardDemo {
         func testBundleDidFinish(_ testBundle: Bundle) { try? FileManager.default.removeItem(at: url) }
     }
 
-    /// `--set` arguments sending every output of a run to `sub/` of the demo directory.
+    /// `--set` arguments sending every output of a run (fit templates included) to `sub/` of the demo directory.
     static func outputs(_ sub: String) -> [String] {
         ["--set", "output.root=\(sub)/p.root", "--set", "output.arrow=\(sub)/p.arrow",
-         "--set", "output.metrics=\(sub)/metrics.json", "--set", "output.report=\(sub)/report"]
+         "--set", "output.metrics=\(sub)/metrics.json", "--set", "output.report=\(sub)/report",
+         "--set", "output.templates=\(sub)/templates"]
     }
 
     static func json(_ url: URL) throws -> [String: Any] {
