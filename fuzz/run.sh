@@ -24,7 +24,7 @@ seed() {   # seed <harness> <dir>: copies the fixtures that fit the harness into
                 cp "$SHARED/rootfiles/uproot-$f.root" "$dir" 2>/dev/null || true
             done ;;
         FuzzRNTuple) cp fixtures/rntuple/*.root "$dir"
-            cp /work/shared/rootfiles/rntuple/*.root "$dir" 2>/dev/null || true ;;
+            cp "$SHARED"/rootfiles/rntuple/*.root "$dir" 2>/dev/null || true ;;
         FuzzDecompression)
             for f in fixtures/compression/*.rootz; do
                 local n; n=$(stat -c %s "${f%.rootz}.plain")
