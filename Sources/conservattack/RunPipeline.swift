@@ -62,11 +62,12 @@ struct RunPipeline {
         // The standard checks, re-run on the result.
         let bar = ProgressLine("validate", quiet: quiet)
         bar.update(0, of: 1, "chi2, KS, JSD per feature and region", force: true)
-        let validation = ValidationJob(nominal: nominal, perturbed: attacked.table,
+        var validation = ValidationJob(nominal: nominal, perturbed: attacked.table,
                                        data: try c.data.map { try TableIO.read($0) }, features: attacked.features,
                                        weight: c.weight, regions: regions, network: network, trueClass: c.trueClass,
                                        workingPoint: c.workingPoint, attack: attacked.result.metrics, bins: c.bins ?? c.attack.bins,
                                        edges: c.bins == nil ? try ValidationJob.grid(nominal, features: attacked.features, bins: c.attack.bins) : [:])
+        validation.useThresholds(of: c.attack)
         let report = try validation.run()
         bar.finish()
         try FileManager.default.createDirectory(atPath: c.report, withIntermediateDirectories: true)
