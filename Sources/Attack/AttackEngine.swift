@@ -40,12 +40,13 @@ public final class AttackEngine {
     public var compensationEnabled = true
     /// Boundary search knobs for measurements (nil: the defaults of BoundarySearch).
     public var experimentRounds: Int? = nil, experimentCompensationReach: Double? = nil,
-               experimentCompensationCandidates: Int? = nil, experimentBlocks: Int? = nil
+               experimentCompensationCandidates: Int? = nil, experimentGreedyFallback: Bool? = nil
 
     func applyExperimentKnobs(_ s: inout BoundarySearch) {
         if let r = experimentRounds { s.rounds = r }
         if let r = experimentCompensationReach { s.compensationReach = r }
         if let c = experimentCompensationCandidates { s.compensationCandidates = c }
+        if let f = experimentGreedyFallback { s.greedyFallback = f }
     }
 
     public init(problem: AttackProblem, classifier: any DifferentiableClassifier,
@@ -213,7 +214,7 @@ public final class AttackEngine {
                 var search = BoundarySearch(engine: self)
                 applyExperimentKnobs(&search)
                 changed = search.iterate(active: active, gradients: grads, scores: start, iteration: it, fooled: &fooled,
-                                         compensation: compensationEnabled, blocks: experimentBlocks ?? 8) { k in
+                                         compensation: compensationEnabled) { k in
                     if let progress, (k + 1) % 4096 == 0 {
                         progress(AttackProgress(iteration: it + 1, iterations: totalIterations, eventsDone: k + 1,
                                                 eventsTotal: active.count, foolingRatio: ratioBefore))

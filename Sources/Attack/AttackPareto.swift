@@ -26,7 +26,6 @@ public enum AttackPareto {
         knobs?(engine)
         let t0 = Date()
         let r = try engine.run()
-        if ProcessInfo.processInfo.environment["CONSERVATTACK_SEARCH_STATS"] != nil { print(BoundaryStats.line) }
         return Point(search: search, relCorrBound: relCorrBound, jsdCap: jsdCap, foolingRatio: r.metrics.foolingRatio,
                      maxJSD: r.metrics.maxJSD, relCorrChange: r.metrics.relCorrChange,
                      constraintsMet: r.metrics.constraintsMet, seconds: Date().timeIntervalSince(t0))

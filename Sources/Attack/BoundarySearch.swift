@@ -16,11 +16,13 @@ import Model
 ///    same admissibility test as the greedy pass (every bound of the mode in every population; the full change,
 ///    else half of it). If the event is not fooled, up to two more rounds start from the gradient at the moved
 ///    point; an event that still does not flip is moved back exactly, so it spends nothing.
-/// 3. **Compensation.** Events that are not attacked (classified wrongly before the attack) and attacked events
-///    that did not flip try, per feature, a few random values on both sides; the cheapest admissible one is
+/// 3. **Compensation.** After every visited event, a few events drawn from the pool of those that are neither
+///    fooled nor waiting for their turn (not attacked: classified wrongly before the attack; attacked events that
+///    did not flip) try, per feature, random values within ±3σ on both sides; the cheapest admissible one is
 ///    applied when it lowers the cost α·JSD + β·relative correlation change below that of staying. This pulls
-///    histograms and correlations back toward nominal and frees budget for the next iteration's flips.
-/// Randomness: SplitMix64 per (seed, iteration, event), as the greedy pass; results do not depend on threads.
+///    histograms and correlations back toward nominal as soon as the flips spend the budget (about one sweep of
+///    the pool per iteration; once per iteration after the flips fools far fewer events, docs/attack.md).
+/// Randomness: SplitMix64 streams from (seed, iteration); results do not depend on the thread count.
 struct BoundarySearch {
     let engine: AttackEngine
     var search: FixedSearch
@@ -30,7 +32,11 @@ struct BoundarySearch {
     /// Random values per feature and side tried by a compensating move.
     var compensationCandidates = 8
     /// Largest compensating change, in units of the feature's standard deviation.
-    var compensationReach = 0.25
+    var compensationReach = 3.0
+    /// Compensating visits so far (each draws from its own random stream).
+    private var compensationCount: UInt64 = 0
+    /// Events that do not flip take the greedy pass's step (see `iterate`).
+    var greedyFallback = true
     /// Line-search rounds per event (each from the gradient at the moved point).
     var rounds = 3
 
@@ -41,12 +47,12 @@ struct BoundarySearch {
     }
 
     /// One iteration: the flip pass over `active` (gradients and scores at the iteration start, per active row)
-    /// in `blocks` blocks by cost to flip, each followed (with `compensation`) by compensating moves of a share of
-    /// the events that are not fooled and not waiting for their turn, so the budget the flips spend is won back
-    /// while it is needed. Marks kept events in `fooled`; returns the number of events moved.
+    /// by cost to flip; with `compensation`, every visited event is followed by compensating moves of a few
+    /// events drawn from the pool of events that are neither fooled nor waiting for their turn (about one sweep
+    /// of the pool per iteration), so the budget the flips spend is won back while it is needed. Marks kept
+    /// events in `fooled`; returns the number of events moved.
     mutating func iterate(active: [Int], gradients: [Double], scores: [Double], iteration: Int,
-                          fooled: inout [Bool], compensation: Bool, blocks: Int = 8,
-                          progress: ((Int) -> Void)? = nil) -> Int {
+                          fooled: inout [Bool], compensation: Bool, progress: ((Int) -> Void)? = nil) -> Int {
         var order: [(Double, Int)] = []
         order.reserveCapacity(active.count)
         for (a, i) in active.enumerated() {
@@ -55,30 +61,32 @@ struct BoundarySearch {
         order.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         var waiting = [Bool](repeating: false, count: engine.n)
         for i in active { waiting[i] = true }
-        var changed = 0, visited = 0
-        let blockCount = max(1, min(blocks, order.count))
+        var pool = (0..<engine.n).filter { !fooled[$0] && !waiting[$0] }
+        let perEvent = max(1, (pool.count + active.count + max(active.count, 1) - 1) / max(active.count, 1))
+        var rng = SplitMix64(seed: engine.configuration.seed ^ 0xB10C, stream: UInt64(iteration), substream: 0)
+        var changed = 0
         var movedByCompensation = Set<Int>()
-        for b in 0..<blockCount {
-            for k in (b * order.count / blockCount) ..< ((b + 1) * order.count / blockCount) {
-                progress?(visited); visited += 1
-                let (cost, a) = order[k]
-                let i = active[a]
-                waiting[i] = false
-                guard cost.isFinite else { continue }
-                if flip(i, gradient: Array(gradients[a * d ..< (a + 1) * d]), score: scores[a]) {
-                    fooled[i] = true; changed += 1
-                }
+        for (k, (cost, a)) in order.enumerated() {
+            progress?(k)
+            let i = active[a]
+            waiting[i] = false
+            let outcome: FlipOutcome = cost.isFinite ? flip(i, gradient: Array(gradients[a * d ..< (a + 1) * d]), score: scores[a]) : .unreachable
+            if outcome == .fooled {
+                fooled[i] = true; changed += 1
+            } else if greedyFallback {
+                // No flip now (out of the line search's reach, or blocked by the bounds): the greedy pass's step for
+                // this event, progress that later iterations build on, so the search is never below the greedy pass
+                // where small steps accumulate (the donut, loose bounds); an event it moved is not a compensator.
+                var r = SplitMix64(seed: engine.configuration.seed, stream: UInt64(iteration), substream: UInt64(i))
+                if search.searchEvent(i, gradient: gradients[a * d ..< (a + 1) * d], rng: &r) { changed += 1 } else { pool.append(i) }
+            } else {
+                pool.append(i)
             }
-            guard compensation else { continue }
-            // This block's share of the compensators (each about once per iteration).
-            let pool = (0..<engine.n).filter { !fooled[$0] && !waiting[$0] }
-            var rng = SplitMix64(seed: engine.configuration.seed, stream: UInt64(iteration), substream: UInt64(b) &+ 0xB10C)
-            let share = (pool.count + blockCount - 1) / blockCount
-            let start = pool.isEmpty ? 0 : Int(rng.next() % UInt64(pool.count))
-            let chunk = (0..<min(share, pool.count)).map { pool[(start + $0) % pool.count] }
-            for i in compensate(events: chunk, iteration: iteration) { movedByCompensation.insert(i) }
+            guard compensation, !pool.isEmpty else { continue }
+            let chunk = (0..<perEvent).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }
+            for m in compensate(events: chunk, iteration: iteration) { movedByCompensation.insert(m) }
         }
-        return changed + movedByCompensation.count
+        return changed + movedByCompensation.subtracting(active.filter { fooled[$0] }).count
     }
 
     /// c* of event i (∞ when no feature can move).
@@ -102,8 +110,11 @@ struct BoundarySearch {
         engine.featureStd[j] > 0 && engine.allowedInterval(event: i, feature: j) != nil
     }
 
-    /// Tries to flip event i; keeps the moves only if it flips.
-    mutating func flip(_ i: Int, gradient: [Double], score: Double) -> Bool {
+    enum FlipOutcome { case fooled, blocked, unreachable }
+
+    /// Tries to flip event i; keeps the moves only if it flips. `unreachable`: the first line search found no
+    /// flipping point; `blocked`: the bounds kept the event from flipping (its moves are undone).
+    mutating func flip(_ i: Int, gradient: [Double], score: Double) -> FlipOutcome {
         let y = engine.labels[i]
         var applied: [(Int, Double)] = []   // (feature, previous value)
         var g = gradient, s = score
@@ -112,9 +123,12 @@ struct BoundarySearch {
                 let row = FeatureMatrix(rows: 1, columns: d, values: Array(engine.values[i * d ..< (i + 1) * d]))
                 g = engine.classifier.lossGradient(row, labels: [y]).values
                 s = engine.classifier.scores(row)[0]
-                if (s > 0.5 ? 1.0 : 0.0) != y { return true }
+                if (s > 0.5 ? 1.0 : 0.0) != y { return .fooled }
             }
-            guard let target = lineSearch(i, gradient: g, score: s) else { BoundaryStats.noFlip += round == 0 ? 1 : 0; break }
+            guard let target = lineSearch(i, gradient: g, score: s) else {
+                if round == 0 { return .unreachable }
+                break
+            }
             // Features in order of their (linearised) contribution to the logit change, largest first.
             let x = Array(engine.values[i * d ..< (i + 1) * d])
             var gain: [(Double, Int)] = []
@@ -125,7 +139,6 @@ struct BoundarySearch {
             gain.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             let order = gain.map { $0.1 }
             for j in order {
-                BoundaryStats.features += 1
                 for t in [1.0, 0.5] {
                     var v = x[j] + t * (target[j] - x[j])
                     if t != 1, engine.settings[j].integerValued {
@@ -135,18 +148,15 @@ struct BoundarySearch {
                     if v == x[j] { break }
                     if search.best(i, j, among: [v]) != nil {
                         applied.append((j, x[j])); search.move(i, j, to: v)
-                        if t != 1 { BoundaryStats.half += 1 }
                         break
                     }
-                    if t == 0.5 { BoundaryStats.rejected += 1 }
                 }
             }
             let row = FeatureMatrix(rows: 1, columns: d, values: Array(engine.values[i * d ..< (i + 1) * d]))
-            if (engine.classifier.scores(row)[0] > 0.5 ? 1.0 : 0.0) != y { return true }
+            if (engine.classifier.scores(row)[0] > 0.5 ? 1.0 : 0.0) != y { return .fooled }
         }
-        BoundaryStats.reverted += 1
         for (j, old) in applied.reversed() { search.move(i, j, to: old) }
-        return false
+        return .blocked
     }
 
     /// The smallest flipping point along the σ²-scaled gradient found by the ladder and one refinement, or nil.
@@ -197,7 +207,8 @@ struct BoundarySearch {
         let cfg = engine.configuration
         var changed: [Int] = []
         for i in events {
-            var rng = SplitMix64(seed: cfg.seed ^ 0xC0A1_5EED, stream: UInt64(iteration), substream: UInt64(i))
+            compensationCount &+= 1
+            var rng = SplitMix64(seed: cfg.seed ^ 0xC0A1_5EED, stream: UInt64(iteration), substream: compensationCount)
             var moved = false
             for j in 0..<d {
                 guard let (lo, hi) = engine.allowedInterval(event: i, feature: j), engine.featureStd[j] > 0 else { continue }
@@ -223,8 +234,3 @@ struct BoundarySearch {
     }
 }
 
-/// Counters for measurements (not thread-safe; the search runs on one thread).
-enum BoundaryStats {
-    nonisolated(unsafe) static var noFlip = 0, reverted = 0, features = 0, half = 0, rejected = 0
-    static var line: String { "noFlip \(noFlip) reverted \(reverted) features \(features) half \(half) rejected \(rejected)" }
-}

@@ -65,15 +65,17 @@ case "attack-pareto":
         print("ConservAttack attack Pareto table (jsd mode, reference parameters except the two bounds, \(cfg.iterations) iterations; "
               + "fooling ratio of the greedy pass and the boundary search, same run)")
         AttackPareto.header.forEach { print($0) }
-        if let dir = option("--reference", args) {
+        let only = option("--only", args)
+        if let dir = option("--reference", args), only == nil || only == "donut" {
             let (x, net) = try DonutReference.load(dir)
             var donut = cfg; donut.iterations = 10
             for r in try AttackPareto.table(name: "donut (1,000 events, 10 it.)", problem: AttackProblem(features: x, trueClass: 1),
                                              classifier: net, configuration: donut, relCorrBounds: bounds, jsdCaps: caps) { print(r) }
         }
-        for (f, events) in [(10, n), (50, n / 2)] {
-            let p = try AttackBenchProblems.correlatedGaussian(events: events, features: f)
-            for r in try AttackPareto.table(name: "gauss \(f)f (\(events) events)", problem: AttackProblem(features: p.features, labels: p.labels),
+        // AR(1) ρ = 0.8; class separation chosen so that the greedy pass is far from fooling everything.
+        for (f, events, shift) in [(10, n, 1.6), (50, n / 2, 0.6)] where only == nil || only == "\(f)" {
+            let p = try AttackBenchProblems.correlatedGaussian(events: events, features: f, rho: 0.8, shift: shift)
+            for r in try AttackPareto.table(name: String(format: "gauss %df, shift %.1f (%d events)", f, shift, events), problem: AttackProblem(features: p.features, labels: p.labels),
                                              classifier: p.network, configuration: cfg, relCorrBounds: bounds, jsdCaps: caps) { print(r) }
         }
     } catch { fail("attack-pareto: \(error)") }
@@ -98,8 +100,8 @@ case "attack-point":
                                         jsdCap: option("--jsd-cap", args).flatMap { Double($0) } ?? 0.005,
                                         compensation: !args.contains("--no-compensation"),
                                         knobs: { e in
-                                            e.experimentBlocks = option("--blocks", args).flatMap { Int($0) }
                                             e.experimentRounds = option("--rounds", args).flatMap { Int($0) }
+                                            if args.contains("--no-fallback") { e.experimentGreedyFallback = false }
                                             e.experimentCompensationReach = option("--reach", args).flatMap { Double($0) }
                                             e.experimentCompensationCandidates = option("--comp-cands", args).flatMap { Int($0) }
                                         })
