@@ -66,7 +66,9 @@ case "attack-pareto":
               + "fooling ratio of the greedy pass and the boundary search, same run)")
         AttackPareto.header.forEach { print($0) }
         let only = option("--only", args)
-        if let dir = option("--reference", args), only == nil || only == "donut" {
+        if let dir = option("--reference", args), !FileManager.default.fileExists(atPath: dir + "/donut_model.json") {
+            print("| donut | (\(dir)/donut_model.json not found: skipped) |")
+        } else if let dir = option("--reference", args), only == nil || only == "donut" {
             let (x, net) = try DonutReference.load(dir)
             var donut = cfg; donut.iterations = 10
             for r in try AttackPareto.table(name: "donut (1,000 events, 10 it.)", problem: AttackProblem(features: x, trueClass: 1),

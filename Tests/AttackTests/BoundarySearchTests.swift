@@ -6,7 +6,7 @@ import XCTest
 
 /// The boundary search: every bound holds (recomputed independently), it fools at least as many events as the
 /// greedy pass at a binding correlation bound, it is deterministic across thread counts, and without
-/// compensation only events it fooled are moved (the others are moved back exactly).
+/// compensation and greedy step only events it fooled are moved (the others are moved back exactly).
 final class BoundarySearchTests: XCTestCase {
     private func problem(events n: Int, features f: Int, seed: UInt64) throws -> (AttackProblem, FeedForwardNetwork) {
         let (x, net) = try AttackBenchmark.syntheticProblem(events: n, features: f, seed: seed, threads: 1)
@@ -50,11 +50,12 @@ final class BoundarySearchTests: XCTestCase {
         XCTAssertGreaterThan(a.metrics.foolingRatio, 0)
     }
 
-    func testWithoutCompensationOnlyFooledEventsMove() throws {
+    func testWithoutCompensationAndGreedyStepOnlyFooledEventsMove() throws {
         let (p, net) = try problem(events: 1500, features: 4, seed: 13)
         var c = config(.boundary, rel: 0.01); c.iterations = 2
         let engine = try AttackEngine(problem: p, classifier: net, configuration: c)
         engine.compensationEnabled = false
+        engine.experimentGreedyFallback = false   // and no greedy step: only the line-search flips remain
         let r = try engine.run()
         var moved = 0
         for i in 0..<p.features.rows {
