@@ -112,6 +112,17 @@ struct BoundarySearch {
 
     enum FlipOutcome { case fooled, blocked, unreachable }
 
+    /// Score margin beyond the working point a kept flip must reach: the line search stops just across the
+    /// boundary, and the output is written in float32 and read by other evaluators (ONNX in float32), whose
+    /// rounding (~1e-6 in the score) must not flip it back (measured: without it the CLI's independent
+    /// recomputation from the written file found 0.359 where the engine counted 0.383).
+    static let scoreMargin = 1e-4
+
+    /// Whether score s misclassifies label y by at least `scoreMargin`.
+    func flipped(_ s: Double, _ y: Double) -> Bool {
+        y == 1 ? s < 0.5 - BoundarySearch.scoreMargin : s > 0.5 + BoundarySearch.scoreMargin
+    }
+
     /// Tries to flip event i; keeps the moves only if it flips. `unreachable`: the first line search found no
     /// flipping point; `blocked`: the bounds kept the event from flipping (its moves are undone).
     mutating func flip(_ i: Int, gradient: [Double], score: Double) -> FlipOutcome {
@@ -123,7 +134,7 @@ struct BoundarySearch {
                 let row = FeatureMatrix(rows: 1, columns: d, values: Array(engine.values[i * d ..< (i + 1) * d]))
                 g = engine.classifier.lossGradient(row, labels: [y]).values
                 s = engine.classifier.scores(row)[0]
-                if (s > 0.5 ? 1.0 : 0.0) != y { return .fooled }
+                if flipped(s, y) { return .fooled }
             }
             guard let target = lineSearch(i, gradient: g, score: s) else {
                 if round == 0 { return .unreachable }
@@ -153,7 +164,7 @@ struct BoundarySearch {
                 }
             }
             let row = FeatureMatrix(rows: 1, columns: d, values: Array(engine.values[i * d ..< (i + 1) * d]))
-            if (engine.classifier.scores(row)[0] > 0.5 ? 1.0 : 0.0) != y { return .fooled }
+            if flipped(engine.classifier.scores(row)[0], y) { return .fooled }
         }
         for (j, old) in applied.reversed() { search.move(i, j, to: old) }
         return .blocked
@@ -191,7 +202,7 @@ struct BoundarySearch {
             rows.reserveCapacity(cs.count * d)
             for c in cs { rows.append(contentsOf: point(c)) }
             let sc = engine.classifier.scores(FeatureMatrix(rows: cs.count, columns: d, values: rows))
-            return sc.firstIndex { ($0 > 0.5 ? 1.0 : 0.0) != y }
+            return sc.firstIndex { flipped($0, y) }
         }
         let ladder = BoundarySearch.ladder.map { $0 * cStar }
         guard let k = firstFlip(ladder) else { return nil }
