@@ -36,7 +36,7 @@ bench: deps
 	@scripts/install-deps.sh --python
 	BENCH_WRITER_CMD=".build/release/conservattack-bench writer --python $(CONSERVATTACK_PYTHON)" \
 	BENCH_SELECTION_CMD="fixtures/selection/bench.sh $(CONSERVATTACK_PYTHON)" \
-	BENCH_ATTACK_CMD=".build/release/conservattack-bench attack && .build/release/conservattack-bench model --python $(CONSERVATTACK_PYTHON)" \
+	BENCH_ATTACK_CMD=".build/release/conservattack-bench attack && .build/release/conservattack-bench attack-pareto --reference ../shared/reference && .build/release/conservattack-bench model --python $(CONSERVATTACK_PYTHON)" \
 	BUILD_FLAGS="$(BUILD_FLAGS)" bench/run.sh
 
 # libFuzzer harnesses over the reader, codecs, cut parser, ONNX loader and Arrow reader.

@@ -7,16 +7,33 @@ public enum AttackMode: String, Codable, Sendable, CaseIterable {
     case chi2
     /// Per-event envelopes |Δx| ≤ k·σ only (features without σ stay frozen).
     case envelope
+    /// Exactly the checks `validate` runs, in every population, on the attack's grid (the binning `run` and
+    /// `validate` use): chi2 (WW) p ≥ check_alpha, KS p ≥ check_alpha, JSD ≤ the JSD threshold for the sample
+    /// sizes, relative correlation change ≤ check_correlation_threshold. See docs/attack.md.
+    case checks
     /// Fast gradient sign method, L∞ scaled by each feature's standard deviation; unconstrained.
     case fgsm
     /// Projected gradient descent, L∞ scaled by each feature's standard deviation; unconstrained.
     case pgd
 }
 
+/// How the search spends the constraint budget (modes jsd, chi2, envelope, checks).
+public enum AttackSearch: String, Codable, Sendable, CaseIterable {
+    /// The reference's pass: every not-yet-fooled event, in order, takes the cheapest admissible candidate of
+    /// each feature (the baseline).
+    case greedy
+    /// Events visited by their estimated cost to flip, each moved by a line search to the decision boundary
+    /// (kept only if it flips), then compensating moves of the other events that pull the histograms and
+    /// correlations back toward nominal (BoundarySearch.swift; docs/attack.md).
+    case boundary
+}
+
 /// Every parameter of the attack. Defaults are the reference's (RunAttack.py) settings.
 /// JSON keys are snake_case so the lead can read a config file or echo it into the metrics.
 public struct AttackConfiguration: Codable, Sendable, Equatable {
     public var mode: AttackMode = .jsd
+    /// How the budget is spent (search modes); `greedy` is the reference's pass.
+    public var search: AttackSearch = .boundary
     /// Histogram bins per feature on [min, max] of the nominal (clean) inclusive sample.
     public var bins: Int = 70
     /// Number of passes over the not-yet-fooled events (PGD: number of steps).
@@ -48,12 +65,31 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
     /// jsd, chi2 and envelope modes: when set, every (population, feature) two-sample Kolmogorov-Smirnov test,
     /// perturbed vs nominal, must keep its p-value above this (see KolmogorovBound; nil = not constrained).
     public var ksThreshold: Double? = nil
+    /// checks mode: the validation's significance level (chi2 and KS notice at p < this; the JSD floor's quantile).
+    public var checkAlpha: Double = 0.05
+    /// checks mode: the validation's JSD threshold (base 2), raised to the statistical floor when `checkJSDFloor`.
+    public var checkJSDThreshold: Double = 0.05
+    /// checks mode: whether the JSD threshold is raised to its null quantile for the sample sizes (validate's default).
+    public var checkJSDFloor: Bool = true
+    /// checks mode: the validation's correlation tolerance (relative Frobenius change).
+    public var checkCorrelationThreshold: Double = 0.1
     /// envelope mode: allowed |Δx| is `envelopeK` times each feature's σ.
     public var envelopeK: Double = 1
     /// fgsm / pgd: L∞ radius in units of each feature's standard deviation.
     public var epsilon: Double = 0.1
     /// pgd: step size in units of each feature's standard deviation; nil = 2.5·epsilon/iterations.
     public var pgdStep: Double? = nil
+    /// The parameters the search enforces: in checks mode the validation's thresholds (with a relative margin
+    /// of 1e-6 against rounding) replace the chi2, KS and correlation bounds, and there is no per-step cap.
+    var enforced: AttackConfiguration {
+        guard mode == .checks else { return self }
+        var c = self
+        c.chi2Threshold = checkAlpha * (1 + 1e-6)
+        c.ksThreshold = checkAlpha * (1 + 1e-6)
+        c.constraintRelCorr = checkCorrelationThreshold * (1 - 1e-6)
+        c.maxStepFrob = .infinity
+        return c
+    }
     /// After each iteration, move fooled events back toward nominal when that lowers the cost and keeps them fooled.
     public var optimizeFooled: Bool = false
     /// Reproduce the published reference's behaviour (float32 clean histogram, indexing slip, mixed variances,
@@ -67,12 +103,14 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case mode, bins, iterations, alpha, beta
+        case mode, search, bins, iterations, alpha, beta
         case minChange = "min_change", step, candidates
         case randomizeStep = "randomize_step", useNoChange = "use_no_change"
         case maxStepJSD = "max_step_jsd", maxStepFrob = "max_step_frob"
         case constraintJSD = "constraint_jsd", constraintRelCorr = "constraint_rel_corr"
         case chi2Threshold = "chi2_threshold", ksThreshold = "ks_threshold", envelopeK = "envelope_k", epsilon
+        case checkAlpha = "check_alpha", checkJSDThreshold = "check_jsd_threshold", checkJSDFloor = "check_jsd_floor"
+        case checkCorrelationThreshold = "check_correlation_threshold"
         case pgdStep = "pgd_step", optimizeFooled = "optimize_fooled"
         case referenceQuirks = "reference_quirks", seed, threads
     }
@@ -82,6 +120,7 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = AttackConfiguration()
         mode = try c.decodeIfPresent(AttackMode.self, forKey: .mode) ?? d.mode
+        search = try c.decodeIfPresent(AttackSearch.self, forKey: .search) ?? d.search
         bins = try c.decodeIfPresent(Int.self, forKey: .bins) ?? d.bins
         iterations = try c.decodeIfPresent(Int.self, forKey: .iterations) ?? d.iterations
         alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? d.alpha
@@ -98,6 +137,10 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
         chi2Threshold = try c.decodeIfPresent(Double.self, forKey: .chi2Threshold) ?? d.chi2Threshold
         ksThreshold = try c.decodeIfPresent(Double.self, forKey: .ksThreshold)
         envelopeK = try c.decodeIfPresent(Double.self, forKey: .envelopeK) ?? d.envelopeK
+        checkAlpha = try c.decodeIfPresent(Double.self, forKey: .checkAlpha) ?? d.checkAlpha
+        checkJSDThreshold = try c.decodeIfPresent(Double.self, forKey: .checkJSDThreshold) ?? d.checkJSDThreshold
+        checkJSDFloor = try c.decodeIfPresent(Bool.self, forKey: .checkJSDFloor) ?? d.checkJSDFloor
+        checkCorrelationThreshold = try c.decodeIfPresent(Double.self, forKey: .checkCorrelationThreshold) ?? d.checkCorrelationThreshold
         epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? d.epsilon
         pgdStep = try c.decodeIfPresent(Double.self, forKey: .pgdStep)
         optimizeFooled = try c.decodeIfPresent(Bool.self, forKey: .optimizeFooled) ?? d.optimizeFooled
@@ -126,6 +169,9 @@ public struct AttackConfiguration: Codable, Sendable, Equatable {
         if !(chi2Threshold > 0 && chi2Threshold < 1) { throw bad("chi2_threshold", chi2Threshold, "must be in (0, 1)") }
         if let k = ksThreshold, !(k > 0 && k < 1) { throw bad("ks_threshold", k, "must be in (0, 1)") }
         if ksThreshold != nil && referenceQuirks { throw bad("ks_threshold", ksThreshold!, "the reference has no KS constraint") }
+        if !(checkAlpha > 0 && checkAlpha < 1) { throw bad("check_alpha", checkAlpha, "must be in (0, 1)") }
+        if !(checkJSDThreshold >= 0) { throw bad("check_jsd_threshold", checkJSDThreshold, "must be ≥ 0") }
+        if !(checkCorrelationThreshold >= 0) { throw bad("check_correlation_threshold", checkCorrelationThreshold, "must be ≥ 0") }
         if !(envelopeK.isFinite && envelopeK >= 0) { throw bad("envelope_k", envelopeK, "must be finite and ≥ 0") }
         if !(epsilon.isFinite && epsilon >= 0) { throw bad("epsilon", epsilon, "must be finite and ≥ 0") }
         if let s = pgdStep, !(s.isFinite && s > 0) { throw bad("pgd_step", s, "must be finite and > 0") }

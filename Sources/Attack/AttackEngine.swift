@@ -2,6 +2,7 @@ import Columnar
 import Dispatch
 import Foundation
 import Model
+import Statistics
 
 /// Runs CONSERVAttack (and the FGSM/PGD baselines) on one problem with one classifier.
 ///
@@ -35,6 +36,18 @@ public final class AttackEngine {
     var initiallyCorrect: [Bool] = []
     /// Candidates per SIMD step of the correlation pass (4; 1 = scalar only), for tests.
     var correlationVectorWidth = 4
+    /// Boundary search: run the compensation sweep (measurements of what it is worth).
+    public var compensationEnabled = true
+    /// Boundary search knobs for measurements (nil: the defaults of BoundarySearch).
+    public var experimentRounds: Int? = nil, experimentCompensationReach: Double? = nil,
+               experimentCompensationCandidates: Int? = nil, experimentGreedyFallback: Bool? = nil
+
+    func applyExperimentKnobs(_ s: inout BoundarySearch) {
+        if let r = experimentRounds { s.rounds = r }
+        if let r = experimentCompensationReach { s.compensationReach = r }
+        if let c = experimentCompensationCandidates { s.compensationCandidates = c }
+        if let f = experimentGreedyFallback { s.greedyFallback = f }
+    }
 
     /// - Parameter shard: set when `problem` is one shard of a larger sample: the global histogram grid and
     ///   this shard's share of the constraint budget (see ShardBudget).
@@ -103,10 +116,13 @@ public final class AttackEngine {
             guard (problem.featureSettings?[j].integerValued ?? false) else { return [] }
             return Array(Set((0..<x.rows).map { x.values[$0 * x.columns + j] })).sorted()
         }
+        // checks mode: the validation's chi2 has no systematic term.
         state = ConstraintState(nominal: FeatureMatrixView(x), weights: problem.weights ?? Array(repeating: 1, count: n),
                                 populations: populationMasks, bins: configuration.bins,
-                                relativeSystematic: settings.map(\.relativeSystematic), lower: lo, upper: hi)
-        if let t = configuration.ksThreshold, [AttackMode.jsd, .chi2, .envelope].contains(configuration.mode) {
+                                relativeSystematic: configuration.mode == .checks ? Array(repeating: 0, count: d) : settings.map(\.relativeSystematic),
+                                lower: lo, upper: hi)
+        let enforced = configuration.enforced
+        if let t = enforced.ksThreshold, [AttackMode.jsd, .chi2, .envelope, .checks].contains(configuration.mode) {
             let s = state
             ks = KolmogorovBound(nominal: FeatureMatrixView(x), weights: s.weights, popStart: s.popStart,
                                  popList: s.popList, totalWeight: s.totalWeight, threshold: t,
@@ -114,12 +130,40 @@ public final class AttackEngine {
         } else {
             ks = nil
         }
-        // ndf 0 (one used bin): the p-value is 1 for χ² = 0 and 0 otherwise (IncompleteGamma.chi2Survival),
-        // so the admissible χ² is 0, as the metric computes it.
+        // ndf 0 (one used bin): the p-value is 1 for χ² = 0 and 0 otherwise (SpecialFunctions.chi2Survival, shared
+        // with the validation), so the admissible χ² is 0, as the metric computes it. A shard gets 1/N of it (ShardBudget).
         let chi2Share = 1 / Double(shard?.shards ?? 1)
         chi2Critical = (0...configuration.bins).map {
-            $0 == 0 ? 0 : IncompleteGamma.chi2Critical(p: configuration.chi2Threshold, dof: $0) * chi2Share
+            SpecialFunctions.chi2Critical(p: enforced.chi2Threshold, ndf: $0) * chi2Share
         }
+        checkJSDCaps = configuration.mode == .checks ? AttackEngine.jsdThresholds(state, configuration) : []
+    }
+
+    /// checks mode, per (population, feature): the JS distance at which `validate` notices (CheckThresholds with k the
+    /// bins non-empty in the nominal histogram — the validation counts bins non-empty in either sample, so its
+    /// threshold is never lower — and the Kish size of the population for both samples), less a 1e-6 margin.
+    let checkJSDCaps: [Double]
+
+    static func jsdThresholds(_ state: ConstraintState, _ cfg: AttackConfiguration) -> [Double] {
+        let d = state.d, bins = state.bins
+        var sw = [Double](repeating: 0, count: state.populationCount), sw2 = sw
+        for i in 0..<state.n {
+            for q in state.popStart[i]..<state.popStart[i + 1] {
+                sw[state.popList[q]] += state.weights[i]; sw2[state.popList[q]] += state.weights[i] * state.weights[i]
+            }
+        }
+        var caps = [Double](repeating: 0, count: state.populationCount * d)
+        for p in 0..<state.populationCount {
+            let ne = CheckThresholds.kishSize(sumW: sw[p], sumW2: sw2[p])
+            for j in 0..<d {
+                let base = (p * d + j) * bins
+                let k = (0..<bins).filter { state.refContent[base + $0] != 0 }.count
+                caps[p * d + j] = (1 - 1e-6) * CheckThresholds.jsdThreshold(
+                    threshold: cfg.checkJSDThreshold, statisticalFloor: cfg.checkJSDFloor, bins: k, n1: ne, n2: ne,
+                    alpha: cfg.checkAlpha, base: 2)
+            }
+        }
+        return caps
     }
 
     /// χ² value at the chi2 threshold, indexed by degrees of freedom.
@@ -165,25 +209,27 @@ public final class AttackEngine {
             switch cfg.mode {
             case .fgsm, .pgd:
                 changed = gradientStep(active: active, iteration: it)
-            case .jsd, .chi2, .envelope:
+            case .jsd, .chi2, .envelope, .checks:
+                if cfg.search == .greedy || quirk != nil {
+                    changed = greedyPass(active: active, iteration: it, quirk: quirk, totalIterations: totalIterations,
+                                         ratioBefore: ratioBefore, progress: progress)
+                    break
+                }
                 let grads = lossGradients(rows: active)
-                var search = FixedSearch(engine: self)
-                for (a, i) in active.enumerated() {
-                    let g = grads[a * d ..< (a + 1) * d]
-                    var rng = SplitMix64(seed: cfg.seed, stream: UInt64(it), substream: UInt64(i))
-                    let moved: Bool
-                    if let quirk { moved = quirk.searchEvent(i, gradient: g, rng: &rng) }
-                    else { moved = search.searchEvent(i, gradient: g, rng: &rng) }
-                    if moved { changed += 1 }
-                    if let progress, (a + 1) % 4096 == 0 {
-                        progress(AttackProgress(iteration: it + 1, iterations: totalIterations, eventsDone: a + 1,
+                let start = scores(values, rows: active)
+                var search = BoundarySearch(engine: self)
+                applyExperimentKnobs(&search)
+                changed = search.iterate(active: active, gradients: grads, scores: start, iteration: it, fooled: &fooled,
+                                         compensation: compensationEnabled) { k in
+                    if let progress, (k + 1) % 4096 == 0 {
+                        progress(AttackProgress(iteration: it + 1, iterations: totalIterations, eventsDone: k + 1,
                                                 eventsTotal: active.count, foolingRatio: ratioBefore))
                     }
                 }
             }
             let s = scores(values, rows: active)
             for (a, i) in active.enumerated() where (s[a] > 0.5 ? 1.0 : 0.0) != labels[i] { fooled[i] = true }
-            if cfg.optimizeFooled && (cfg.mode == .jsd || cfg.mode == .chi2 || cfg.mode == .envelope) {
+            if cfg.optimizeFooled && [AttackMode.jsd, .chi2, .envelope, .checks].contains(cfg.mode) {
                 rebuildState()
                 reoptimizeFooled(fooled: fooled)
             }
@@ -195,7 +241,7 @@ public final class AttackEngine {
             elapsed += seconds
             let met = constraintsMet(m)
             history.append(IterationMetrics(iteration: it + 1, foolingRatio: ratio, maxJSD: m.maxJSD,
-                                            relCorrChange: m.relCorr, minChi2P: cfg.mode == .chi2 ? m.minP : nil,
+                                            relCorrChange: m.relCorr, minChi2P: cfg.mode == .chi2 || cfg.mode == .checks ? m.minP : nil,
                                             constraintsMet: met, changedEvents: changed, seconds: seconds))
             let outputsLast = cfg.mode == .fgsm || cfg.mode == .pgd
             if (met || outputsLast) && (ratio > bestFooling || outputsLast) {
@@ -223,7 +269,7 @@ public final class AttackEngine {
         let metrics = AttackMetrics(
             mode: cfg.mode, events: n, initiallyCorrect: correctCount, fooled: fooledCount,
             foolingRatio: correctCount > 0 ? Double(fooledCount) / Double(correctCount) : 0,
-            maxJSD: m.maxJSD, relCorrChange: m.relCorr, minChi2P: cfg.mode == .chi2 ? m.minP : nil,
+            maxJSD: m.maxJSD, relCorrChange: m.relCorr, minChi2P: cfg.mode == .chi2 || cfg.mode == .checks ? m.minP : nil,
             constraintsMet: constraintsMet(m),
             bestIteration: outIteration, seconds: elapsed, features: featureNames,
             populations: m.populations, iterations: history, configuration: cfg)
@@ -234,6 +280,28 @@ public final class AttackEngine {
         return AttackResult(perturbed: FeatureMatrix(rows: n, columns: d, values: outValues, names: featureNames),
                             fooled: outFooled, initiallyCorrect: initiallyCorrect, metrics: metrics,
                             checkpoint: finalCheckpoint)
+    }
+
+    /// The greedy pass (the reference's order: every active event, cheapest admissible candidate per feature).
+    func greedyPass(active: [Int], iteration it: Int, quirk: ReferenceQuirkSearch?, totalIterations: Int,
+                    ratioBefore: Double, progress: ((AttackProgress) -> Void)?) -> Int {
+        let cfg = configuration
+        var changed = 0
+        let grads = lossGradients(rows: active)
+        var search = FixedSearch(engine: self)
+        for (a, i) in active.enumerated() {
+            let g = grads[a * d ..< (a + 1) * d]
+            var rng = SplitMix64(seed: cfg.seed, stream: UInt64(it), substream: UInt64(i))
+            let moved: Bool
+            if let quirk { moved = quirk.searchEvent(i, gradient: g, rng: &rng) }
+            else { moved = search.searchEvent(i, gradient: g, rng: &rng) }
+            if moved { changed += 1 }
+            if let progress, (a + 1) % 4096 == 0 {
+                progress(AttackProgress(iteration: it + 1, iterations: totalIterations, eventsDone: a + 1,
+                                        eventsTotal: active.count, foolingRatio: ratioBefore))
+            }
+        }
+        return changed
     }
 
     /// Recomputes the constraint state (and the KS tracker) from the current values.
@@ -280,6 +348,12 @@ public final class AttackEngine {
         case .chi2:
             return m.minP >= cfg.chi2Threshold && m.relCorr <= cfg.constraintRelCorr && !m.constantBroken && m.ksWithinLimits
         case .envelope: return m.ksWithinLimits
+        case .checks:
+            let jsdWithin = m.populations.indices.allSatisfy { p in
+                (0..<d).allSatisfy { m.populations[p].jsd[$0] <= checkJSDCaps[p * d + $0] }
+            }
+            return m.minP >= cfg.checkAlpha && m.relCorr <= cfg.checkCorrelationThreshold && jsdWithin
+                && !m.constantBroken && m.ksWithinLimits
         }
     }
 

@@ -1,3 +1,4 @@
+import Statistics
 /// Binned chi2 homogeneity test of two weighted histograms, in the style of ROOT's TH1::Chi2Test "WW":
 ///
 ///   χ² = Σ_b (W₂·h₁ − W₁·h₂)² / (W₂²·s₁² + W₁²·s₂² + W₂²·(f·h₂)²·[syst])
@@ -28,7 +29,7 @@ public enum Chi2Test {
             chi2 += delta * delta / variance
         }
         let ndf = max(used - 1, 0)
-        return Chi2Result(chi2: chi2, ndf: ndf, pValue: IncompleteGamma.chi2Survival(chi2, dof: ndf))
+        return Chi2Result(chi2: chi2, ndf: ndf, pValue: SpecialFunctions.chi2Survival(chi2, ndf: ndf))
     }
 
     /// "UW": histogram 1 unweighted (variance = content), histogram 2 weighted.

@@ -1,4 +1,5 @@
 import Columnar
+import Statistics
 import Foundation
 
 /// The incremental state behind every constraint: per (population, feature) weighted histograms with their
@@ -304,7 +305,7 @@ final class ConstraintState {
     /// chi2 test result of feature j in population p (perturbed vs nominal).
     func chi2(_ p: Int, _ j: Int) -> Chi2Result {
         let ndf = max(chi2Used[p * d + j] - 1, 0), c = chi2Sum[p * d + j]
-        return Chi2Result(chi2: c, ndf: ndf, pValue: IncompleteGamma.chi2Survival(c, dof: ndf))
+        return Chi2Result(chi2: c, ndf: ndf, pValue: SpecialFunctions.chi2Survival(c, ndf: ndf))
     }
 }
 

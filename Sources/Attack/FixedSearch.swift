@@ -24,7 +24,7 @@ struct FixedSearch {
     /// Marginal part of the cost per target bin (see bestCandidate).
     private var binTable: [Double]
     /// Whether nominally constant features are pinned (the modes whose correlation bound is hard).
-    var pinsConstants: Bool { cfg.mode == .jsd || cfg.mode == .chi2 }
+    var pinsConstants: Bool { cfg.mode == .jsd || cfg.mode == .chi2 || cfg.mode == .checks }
     /// Called after every applied change (event, feature); tests check every bound at every accepted move.
     var afterMove: ((Int, Int) -> Void)? = nil
 
@@ -36,6 +36,8 @@ struct FixedSearch {
         var D = 0.0, invNorm = 0.0, refDiag = 0.0
         var jsdSum = 0.0, jsdDistance = 0.0, jsdSameBinRemoved = 0.0
         var stepCap2 = Double.infinity, relCap2 = Double.infinity
+        /// Largest admissible JS distance of the feature in this population (jsd and checks modes).
+        var jsdCap = Double.infinity
         var chi2Sum = 0.0, chi2Used = 0, chi2SameBinRemoved = 0.0, usedSameBinRemoved = 0
         /// The population's total weight is 0: its JSD terms are 0 (as ConstraintState computes them).
         var zeroTotal = false
@@ -44,7 +46,7 @@ struct FixedSearch {
     init(engine: AttackEngine) {
         self.engine = engine
         state = engine.state
-        cfg = engine.configuration
+        cfg = engine.configuration.enforced
         d = engine.d; bins = cfg.bins
         jsdCap = min(cfg.maxStepJSD, cfg.constraintJSD)
         let maxPops = state.populationCount
@@ -200,8 +202,9 @@ struct FixedSearch {
             admissible = .init(repeating: 0, count: m); admissibleBin = admissible
         }
         let grid = state.grids[j]
-        let isJSD = cfg.mode == .jsd, isChi2 = cfg.mode == .chi2, enforceCorr = cfg.mode != .envelope
-        let jsdCap = self.jsdCap, alpha = cfg.alpha, beta = cfg.beta
+        let isJSD = cfg.mode == .jsd || cfg.mode == .checks, isChi2 = cfg.mode == .chi2 || cfg.mode == .checks
+        let enforceCorr = cfg.mode != .envelope
+        let alpha = cfg.alpha, beta = cfg.beta
         let critical = engine.chi2Critical
         let state = self.state, ks = engine.ks
         let vectorWidth = engine.correlationVectorWidth
@@ -258,7 +261,7 @@ struct FixedSearch {
                         }
                     }
                     if pc.zeroTotal { js = 0 }
-                    if isJSD && js > jsdCap { ok = false }
+                    if isJSD && js > pc.jsdCap { ok = false }
                     maxJ = max(maxJ, js)
                 }
                 table[b - bLo] = ok ? maxJ : .infinity
@@ -321,7 +324,8 @@ struct FixedSearch {
         pc.jsdSum = state.jsdSum[fb + j]
         pc.jsdDistance = pc.jsdSum > 0 ? pc.jsdSum.squareRoot() : 0
         pc.jsdSameBinRemoved = pc.jsdSum - state.jsdTerm[a] + addTermCache.term(a, ha, pc.W, state.refContent[a])
-        if cfg.mode == .chi2 {
+        pc.jsdCap = cfg.mode == .checks ? engine.checkJSDCaps[p * d + j] : jsdCap
+        if cfg.mode == .chi2 || cfg.mode == .checks {
             let s2a = state.count[a] == 1 ? 0 : state.sumW2[a] - pc.w * pc.w
             let (c, u) = state.chi2BinTerm(p, j, pc.oldBin, ha, s2a)
             pc.chi2Sum = state.chi2Sum[fb + j]; pc.chi2Used = state.chi2Used[fb + j]

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// The Kolmogorov-Smirnov constraint: per (population, feature), the weighted empirical CDF of the perturbed
 /// events must stay within D_max of the nominal one, D_max being the largest distance at which the two-sample
@@ -14,9 +15,8 @@ import Foundation
 /// kept in a segment tree per (p, j) with range-add and range max/min (a move from cell a to cell b adds
 /// ∓w/W_p to the cuts between them: O(log cells) per test). Between two cuts the CDF difference can exceed
 /// its value at the cuts by at most the weight inside the cell, so the bound applied at the cuts is
-/// D_max − 2·(largest nominal cell weight)/W_p. D_max uses the Kish effective sizes n (both samples carry the
-/// same weights, so n_e = n/2) and Stephens' finite-size form of the Kolmogorov distribution,
-/// Q((√n_e + 0.12 + 0.11/√n_e)·D) = threshold, which lies below the asymptotic D at every n_e.
+/// D_max − 2·(largest nominal cell weight)/W_p. D_max is where the validation's KS test (Statistics: the exact
+/// Kolmogorov law at round(n₁n₂/(n₁+n₂)) of the Kish sizes, here n₁ = n₂) reaches p = threshold.
 /// A move is admitted when the largest |diff| stays within the bound, or does not grow.
 final class KolmogorovBound {
     let n: Int, d: Int, populationCount: Int
@@ -67,7 +67,7 @@ final class KolmogorovBound {
             var acc = 0.0, b: [Double] = []
             for e in 0..<cuts[k % dd].count { acc += cellWeight[k][e]; b.append(acc) }
             below.append(b)
-            let ne = sw2[p] > 0 ? W * W / sw2[p] / 2 : 0
+            let ne = sw2[p] > 0 ? W * W / sw2[p] : 0
             let dmax = ne > 0 ? KolmogorovBound.criticalDistance(threshold, effectiveSize: ne) : 0
             let largestCell = cellWeight[k].map(abs).max() ?? 0
             lim.append(W != 0 ? dmax - 2 * largestCell / abs(W) : 0)
@@ -138,27 +138,11 @@ final class KolmogorovBound {
         (0..<(populationCount * d)).allSatisfy { distance($0 / d, $0 % d) <= max(limit[$0], 0) }
     }
 
-    /// The KS distance at which p = `threshold` for effective size n_e (Stephens' form of the Kolmogorov law).
+    /// The KS distance at which the validation's two-sample test gives p = `threshold` for a population of Kish
+    /// effective size `ne` compared with itself perturbed (same weights: CheckThresholds.ksEffectiveSize(ne, ne),
+    /// the exact Kolmogorov law of Statistics, as `validate` evaluates it).
     static func criticalDistance(_ threshold: Double, effectiveSize ne: Double) -> Double {
-        var lo = 0.0, hi = 10.0           // z with Q(z) = threshold, Q decreasing
-        for _ in 0..<100 {
-            let mid = 0.5 * (lo + hi)
-            if kolmogorovSurvival(mid) > threshold { lo = mid } else { hi = mid }
-        }
-        let r = ne.squareRoot()
-        return lo / (r + 0.12 + 0.11 / r)
-    }
-
-    /// Q(z) = 2 Σ_{k≥1} (−1)^{k−1} exp(−2k²z²), the asymptotic Kolmogorov survival function.
-    static func kolmogorovSurvival(_ z: Double) -> Double {
-        if z < 0.2 { return 1 }
-        var s = 0.0
-        for k in 1...100 {
-            let t = exp(-2 * Double(k * k) * z * z)
-            s += (k % 2 == 1 ? 2 : -2) * t
-            if t < 1e-18 { break }
-        }
-        return min(1, max(0, s))
+        CheckThresholds.ksCriticalDistance(alpha: threshold, effectiveSize: CheckThresholds.ksEffectiveSize(ne, ne))
     }
 }
 

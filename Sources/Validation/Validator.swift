@@ -1,4 +1,5 @@
 import Columnar
+import Statistics
 
 /// Runs every standard check on nominal vs perturbed (and data vs simulation) per region and feature.
 public enum Validator {
@@ -59,12 +60,11 @@ public enum Validator {
                     let at = "region '\(region.name)', feature '\(feature)', \(cmp.rawValue)"
                     do {
                         let r = try HistogramChi2Test.test(h1, h2, mode: mode)
-                        // Both samples in one and the same bin (a feature constant in this region): the shapes are
-                        // identical, there is nothing to test (ndf 0); ROOT's Prob(0, 0) = 0 must not read as "noticed".
-                        let degenerate = r.ndf == 0 && r.statistic == 0
+                        // Both samples in one and the same bin (a feature constant in this region): χ² = 0 at ndf 0,
+                        // p = 1 (SpecialFunctions.chi2Survival, the definition the attack's chi2 bound uses too).
                         checks.append(Check(region: region.name, feature: feature, comparison: cmp, test: .chi2, statistic: r.statistic,
-                                            pValue: degenerate ? 1 : r.pValue, ndf: r.ndf, mode: mode.rawValue,
-                                            noticed: !degenerate && r.pValue < options.alpha))
+                                            pValue: r.pValue, ndf: r.ndf, mode: mode.rawValue,
+                                            noticed: r.pValue < options.alpha))
                     } catch { warnings.append("\(at): chi2 not computed: \(error)") }
                     do {
                         let r = try KolmogorovSmirnovTest.test(x1, weights: w1, x2, weights: w2)
@@ -73,13 +73,11 @@ public enum Validator {
                     } catch { warnings.append("\(at): KS not computed: \(error)") }
                     do {
                         let d = try JensenShannonDistance.distance(h1.sumW, h2.sumW, base: options.jsdBase)
-                        var threshold = options.jsdThreshold
-                        if options.jsdStatisticalFloor {
-                            let k = zip(h1.sumW, h2.sumW).filter { $0 != 0 || $1 != 0 }.count
-                            let floor = JensenShannonDistance.nullQuantile(bins: k, n1: effectiveCount(w1, x1.count), n2: effectiveCount(w2, x2.count),
-                                                                   alpha: options.alpha, base: options.jsdBase)
-                            threshold = max(threshold, floor)
-                        }
+                        let k = zip(h1.sumW, h2.sumW).filter { $0 != 0 || $1 != 0 }.count
+                        let threshold = CheckThresholds.jsdThreshold(
+                            threshold: options.jsdThreshold, statisticalFloor: options.jsdStatisticalFloor, bins: k,
+                            n1: effectiveCount(w1, x1.count), n2: effectiveCount(w2, x2.count),
+                            alpha: options.alpha, base: options.jsdBase)
                         checks.append(Check(region: region.name, feature: feature, comparison: cmp, test: .jsd, statistic: d,
                                             pValue: nil, ndf: nil, mode: nil, noticed: d > threshold, threshold: threshold))
                     } catch { warnings.append("\(at): JSD not computed: \(error)") }

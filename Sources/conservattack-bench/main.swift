@@ -58,6 +58,63 @@ case "attack":
         do { try StageBenchmarks.attack() } catch { fail("attack: \(error)") }
     }
 
+case "attack-pareto":
+    // The Pareto table of docs/attack.md: --reference DIR (the donut) [--events N] [--iterations I]
+    do {
+        let n = option("--events", args).flatMap { Int($0) } ?? 10_000
+        var cfg = AttackConfiguration()
+        cfg.iterations = option("--iterations", args).flatMap { Int($0) } ?? 5
+        let bounds = (option("--bounds", args) ?? "0.003,0.01,0.0284,0.1,0.3").split(separator: ",").compactMap { Double($0) }
+        let caps = (option("--jsd-caps", args) ?? "0.005,0.0229").split(separator: ",").compactMap { Double($0) }
+        print("ConservAttack attack Pareto table (jsd mode, reference parameters except the two bounds, \(cfg.iterations) iterations; "
+              + "fooling ratio of the greedy pass and the boundary search, same run)")
+        AttackPareto.header.forEach { print($0) }
+        let only = option("--only", args)
+        if let dir = option("--reference", args), !FileManager.default.fileExists(atPath: dir + "/donut_model.json") {
+            print("| donut | (\(dir)/donut_model.json not found: skipped) |")
+        } else if let dir = option("--reference", args), only == nil || only == "donut" {
+            let (x, net) = try DonutReference.load(dir)
+            var donut = cfg; donut.iterations = 10
+            for r in try AttackPareto.table(name: "donut (1,000 events, 10 it.)", problem: AttackProblem(features: x, trueClass: 1),
+                                             classifier: net, configuration: donut, relCorrBounds: bounds, jsdCaps: caps) { print(r) }
+        }
+        // AR(1) ρ = 0.8; class separation chosen so that the greedy pass is far from fooling everything.
+        for (f, events, shift) in [(10, n, 1.6), (50, n / 2, 0.6)] where only == nil || only == "\(f)" {
+            let p = try AttackBenchProblems.correlatedGaussian(events: events, features: f, rho: 0.8, shift: shift)
+            for r in try AttackPareto.table(name: String(format: "gauss %df, shift %.1f (%d events)", f, shift, events), problem: AttackProblem(features: p.features, labels: p.labels),
+                                             classifier: p.network, configuration: cfg, relCorrBounds: bounds, jsdCaps: caps) { print(r) }
+        }
+    } catch { fail("attack-pareto: \(error)") }
+
+case "attack-point":
+    // One comparison on a correlated-Gaussian problem (measurements for docs/attack.md):
+    // --features F --events N --iterations I --rel-corr X --jsd-cap Y [--mode M] [--search S] [--no-compensation]
+    do {
+        let f = option("--features", args).flatMap { Int($0) } ?? 10
+        let n = option("--events", args).flatMap { Int($0) } ?? 20_000
+        let p = try AttackBenchProblems.correlatedGaussian(events: n, features: f,
+                                                           rho: option("--rho", args).flatMap { Double($0) } ?? 0.6,
+                                                           shift: option("--shift", args).flatMap { Double($0) } ?? 0.45)
+        var cfg = AttackConfiguration()
+        cfg.iterations = option("--iterations", args).flatMap { Int($0) } ?? 5
+        if let m = option("--mode", args).flatMap({ AttackMode(rawValue: $0) }) { cfg.mode = m }
+        if let k = option("--ks-threshold", args).flatMap({ Double($0) }) { cfg.ksThreshold = k }
+        let search = option("--search", args).flatMap { AttackSearch(rawValue: $0) } ?? .boundary
+        let pt = try AttackPareto.point(problem: AttackProblem(features: p.features, labels: p.labels), classifier: p.network,
+                                        configuration: cfg, search: search,
+                                        relCorrBound: option("--rel-corr", args).flatMap { Double($0) } ?? 0.0284,
+                                        jsdCap: option("--jsd-cap", args).flatMap { Double($0) } ?? 0.005,
+                                        compensation: !args.contains("--no-compensation"),
+                                        knobs: { e in
+                                            e.experimentRounds = option("--rounds", args).flatMap { Int($0) }
+                                            if args.contains("--no-fallback") { e.experimentGreedyFallback = false }
+                                            e.experimentCompensationReach = option("--reach", args).flatMap { Double($0) }
+                                            e.experimentCompensationCandidates = option("--comp-cands", args).flatMap { Int($0) }
+                                        })
+        print(String(format: "accuracy %.3f search %@ fooling %.4f maxJSD %.4f relcorr %.4f met %@ %.1f s", p.accuracy,
+                     search.rawValue, pt.foolingRatio, pt.maxJSD, pt.relCorrChange, pt.constraintsMet ? "yes" : "no", pt.seconds))
+    } catch { fail("attack-point: \(error)") }
+
 case "model":
     do { try StageBenchmarks.model(python: option("--python", args)) } catch { fail("model: \(error)") }
 

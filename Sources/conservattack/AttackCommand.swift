@@ -26,7 +26,12 @@ struct AttackCommand: ParsableCommand {
     @Option(name: .long, help: "Metrics JSON.") var metrics: String
     @Option(name: .long, help: "TOML file with [[regions]] (name, cut): constraint populations besides the inclusive sample.") var regions: String?
     @Option(name: .long, help: "Event weight expression.") var weight: String?
-    @Option(name: .long, help: "jsd | chi2 | envelope | fgsm | pgd") var mode: String = "jsd"
+    @Option(name: .long, help: "jsd | chi2 | envelope | checks | fgsm | pgd (checks: exactly the checks `validate` runs, see docs/attack.md)") var mode: String = "jsd"
+    @Option(name: .long, help: "boundary (events by cost to flip, line search to the decision boundary, compensating moves) | greedy (the reference's pass)") var search: String = "boundary"
+    @Option(name: .long, help: "checks mode: the validation's significance level.") var checkAlpha = 0.05
+    @Option(name: .long, help: "checks mode: the validation's JSD threshold (raised to its statistical floor unless --no-check-jsd-floor).") var checkJsdThreshold = 0.05
+    @Flag(name: .long, inversion: .prefixedNo, help: "checks mode: raise the JSD threshold to its null quantile for the sample sizes (validate's default).") var checkJsdFloor = true
+    @Option(name: .long, help: "checks mode: the validation's correlation tolerance.") var checkCorrelationThreshold = 0.1
     @Option(name: .long) var bins = 70
     @Option(name: .long) var iterations = 10
     @Option(name: .long) var alpha = 6.0
@@ -62,6 +67,11 @@ struct AttackCommand: ParsableCommand {
         guard let m = AttackMode(rawValue: mode) else {
             throw ValidationError("--mode must be one of \(AttackMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard let sr = AttackSearch(rawValue: search) else {
+            throw ValidationError("--search must be one of \(AttackSearch.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        c.search = sr; c.checkAlpha = checkAlpha; c.checkJSDThreshold = checkJsdThreshold; c.checkJSDFloor = checkJsdFloor
+        c.checkCorrelationThreshold = checkCorrelationThreshold
         c.mode = m; c.bins = bins; c.iterations = iterations; c.alpha = alpha; c.beta = beta
         c.minChange = minChange; c.step = step; c.candidates = candidates > 0 ? candidates : nil
         c.randomizeStep = randomizeStep > 0 ? randomizeStep : nil; c.useNoChange = useNoChange

@@ -110,7 +110,7 @@ struct AttackJob {
     /// lose the events moved across its cut, so each event moves only within the interval that keeps it in
     /// the control regions it is in nominally (probed on the attack's bin grid, see RegionMembershipBounds).
     func membershipBounds(_ names: [String], x: FeatureMatrix, table: EventTable) throws -> [PerEventBounds?]? {
-        guard let regions, [AttackMode.jsd, .chi2, .envelope].contains(configuration.mode) else { return nil }
+        guard let regions, [AttackMode.jsd, .chi2, .envelope, .checks].contains(configuration.mode) else { return nil }
         let guardRegions = RegionMembershipBounds(regions: regions)
         return try names.enumerated().map { j, f in
             guard guardRegions.reads(f), !frozen.contains(f) else { return nil }

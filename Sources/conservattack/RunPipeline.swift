@@ -128,11 +128,12 @@ struct RunPipeline {
         let bar = ProgressLine("validate", quiet: quiet)
         bar.update(0, of: 1, "chi2, KS, JSD per feature and region", force: true)
         let dataTable = try c.data.map { try TableIO.read($0) }
-        let validation = ValidationJob(nominal: inputs.nominal, perturbed: perturbed,
+        var validation = ValidationJob(nominal: inputs.nominal, perturbed: perturbed,
                                        data: dataTable, features: features,
                                        weight: c.weight, regions: inputs.regions, network: inputs.network, trueClass: c.trueClass,
                                        workingPoint: c.workingPoint, attack: metrics, bins: c.bins ?? c.attack.bins,
                                        edges: c.bins == nil ? try ValidationJob.grid(inputs.nominal, features: features, bins: c.attack.bins) : [:])
+        validation.useThresholds(of: c.attack)
         let report = try validation.run()
         bar.finish()
         // The attack as a systematic uncertainty: templates for the fit.

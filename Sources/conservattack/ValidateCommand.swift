@@ -25,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "TOML file with [[regions]].") var regions: String?
     @Option(name: .long, help: "Event weight expression.") var weight: String?
     @Option(name: .long, help: "The attack's metrics JSON (fooling ratio by iteration in the report).") var metrics: String?
-    @Option(name: .long, help: "Bins per feature.") var bins = 40
+    @Option(name: .long, help: "Bins per feature on each region's nominal [min, max] (as `run`'s [validation] bins). Default: the attack's grid, as `run` bins: the bins of --metrics (else 70) on the inclusive nominal [min, max] of each feature.") var bins: Int?
     @Option(name: .long, help: "Output directory for report.json and report.html.") var output: String
     @Flag(name: .long, help: "Replace an existing report.json / report.html in the output directory.") var force = false
 
@@ -42,10 +42,15 @@ struct ValidateCommand: ParsableCommand {
             let attack = try metrics.map {
                 try JSONDecoder().decode(AttackMetrics.self, from: Data(contentsOf: URL(fileURLWithPath: $0)))
             }
-            let job = ValidationJob(nominal: try TableIO.read(nominal), perturbed: try TableIO.read(perturbed),
+            let nominalTable = try TableIO.read(nominal)
+            // The same binning as `run` (the attack's grid unless bins are given), so the same files get the same verdict.
+            let gridBins = attack?.configuration.bins ?? AttackConfiguration().bins
+            var job = ValidationJob(nominal: nominalTable, perturbed: try TableIO.read(perturbed),
                                     data: try data.map { try TableIO.read($0) }, features: names, weight: weight,
                                     regions: regionSet, network: network,
-                                    trueClass: trueClass, workingPoint: workingPoint, attack: attack, bins: bins)
+                                    trueClass: trueClass, workingPoint: workingPoint, attack: attack, bins: bins ?? gridBins,
+                                    edges: bins == nil ? try ValidationJob.grid(nominalTable, features: names, bins: gridBins) : [:])
+            if let attack { job.useThresholds(of: attack.configuration) }
             let report = try job.run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let files = try ReportWriter.write(report, to: URL(fileURLWithPath: output))

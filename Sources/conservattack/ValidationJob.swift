@@ -21,6 +21,15 @@ struct ValidationJob {
     var bins = 40
     /// Explicit bin edges per feature (the attack's grid in `run`); features without edges use `bins`.
     var edges: [String: [Double]] = [:]
+    /// The thresholds of the checks (ValidationOptions; `run` takes them from an attack in checks mode).
+    var alpha = 0.05, jsdThreshold = 0.05, jsdStatisticalFloor = true, correlationThreshold = 0.1
+
+    /// The thresholds an attack in checks mode stayed inside (the defaults otherwise).
+    mutating func useThresholds(of c: AttackConfiguration) {
+        guard c.mode == .checks else { return }
+        alpha = c.checkAlpha; jsdThreshold = c.checkJSDThreshold
+        jsdStatisticalFloor = c.checkJSDFloor; correlationThreshold = c.checkCorrelationThreshold
+    }
 
     /// The grid the attack constrains: its `BinGrid` on the inclusive nominal [min, max] of each feature.
     /// The attack's last bin holds the maximum itself, while an explicit edge list puts a value equal to
@@ -60,6 +69,8 @@ struct ValidationJob {
         var options = ValidationOptions()
         options.bins = bins
         options.edges = edges
+        options.alpha = alpha; options.jsdThreshold = jsdThreshold
+        options.jsdStatisticalFloor = jsdStatisticalFloor; options.correlationThreshold = correlationThreshold
         return try Validator.run(input, options: options)
     }
 

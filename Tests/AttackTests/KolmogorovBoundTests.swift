@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Statistics
 import XCTest
 @testable import Attack
 
@@ -49,16 +50,17 @@ final class KolmogorovBoundTests: XCTestCase {
         for (a, b) in zip(incremental, rebuilt) { XCTAssertEqual(a, b, accuracy: 1e-12) }
     }
 
-    func testCriticalDistanceGivesTheThresholdUnderTheKolmogorovLaw() {
-        // Q(√n_e·D) at Stephens' D lies above the threshold (it is the stricter, finite-size value) and close to it.
+    func testCriticalDistanceIsWhereTheValidationsPValueReachesTheThreshold() {
+        // The bound is the validation's own KS law (Statistics.KolmogorovDistribution at round(n₁n₂/(n₁+n₂)) of the
+        // Kish sizes, both samples the population's events): at D_max p = threshold, just above it p < threshold.
         for ne in [50.0, 500, 5000, 100_000] {
             let d = KolmogorovBound.criticalDistance(0.05, effectiveSize: ne)
-            let pAsymptotic = KolmogorovBound.kolmogorovSurvival(ne.squareRoot() * d)
-            XCTAssertGreaterThan(pAsymptotic, 0.05)
-            XCTAssertLessThan(pAsymptotic, 0.06)
-            XCTAssertEqual(KolmogorovBound.kolmogorovSurvival((ne.squareRoot() + 0.12 + 0.11 / ne.squareRoot()) * d), 0.05, accuracy: 1e-9)
+            let n = CheckThresholds.ksEffectiveSize(ne, ne)
+            XCTAssertGreaterThanOrEqual(KolmogorovDistribution.survival(n: n, d: d), 0.05)
+            XCTAssertLessThan(KolmogorovDistribution.survival(n: n, d: d * (1 + 1e-6)), 0.05)
         }
-        XCTAssertEqual(KolmogorovBound.criticalDistance(0.05, effectiveSize: 1e6) * 1e3, 1.3581, accuracy: 1e-3)
+        // Asymptotically D·√(n/2) → 1.3581 (the Kolmogorov law's 5 % point).
+        XCTAssertEqual(KolmogorovBound.criticalDistance(0.05, effectiveSize: 2e6) * 1e3, 1.3581, accuracy: 2e-3)
     }
 
     func testAttackKeepsExactKSDistanceBelowTheCriticalOne() throws {
@@ -74,7 +76,7 @@ final class KolmogorovBoundTests: XCTestCase {
         for mask in [Array(repeating: true, count: n), region] {
             let idx = (0..<n).filter { mask[$0] }
             let ws = idx.map { w[$0] }
-            let ne = pow(ws.reduce(0, +), 2) / ws.map { $0 * $0 }.reduce(0, +) / 2
+            let ne = pow(ws.reduce(0, +), 2) / ws.map { $0 * $0 }.reduce(0, +)
             let critical = KolmogorovBound.criticalDistance(0.05, effectiveSize: ne)
             for j in 0..<3 {
                 let nominal = idx.map { p.features[$0, j] }

@@ -96,4 +96,28 @@ final class CLITests: CLITestCase {
         XCTAssertLessThanOrEqual(ind["rel_corr_change"] as! Double, 0.006)
         XCTAssertLessThanOrEqual(ind["max_jsd"] as! Double, 0.0121)
     }
+
+    /// `attack --mode checks` then standalone `validate` with the attack's metrics (so the same grid and thresholds
+    /// as `run`): none of the checks notices, in the inclusive sample and in a control region.
+    func testChecksModeIsNotNoticedByValidate() throws {
+        let model = try sharedFile("reference/donut_model.json")
+        let out = tmp.appendingPathComponent("perturbed.arrow").path
+        let metrics = tmp.appendingPathComponent("metrics.json").path
+        let regions = tmp.appendingPathComponent("regions.toml")
+        try "[[regions]]\nname = \"CR_right\"\ncut = \"x1 > 0.5\"\n".write(to: regions, atomically: true, encoding: .utf8)
+        let input = Fixtures.path("cli/donut_attack_input.arrow")
+        let r = try Fixtures.run(bin, ["attack", "--input", input, "--features", "x1,x2", "--model", model, "--true-class", "1",
+                                       "--output", out, "--metrics", metrics, "--regions", regions.path, "--mode", "checks",
+                                       "--iterations", "3", "--quiet"], timeout: 300)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let m = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as! [String: Any]
+        XCTAssertGreaterThan(m["fooling_ratio"] as! Double, 0.2)
+        XCTAssertEqual(m["constraints_met"] as? Bool, true)
+        let v = try Fixtures.run(bin, ["validate", "--nominal", input, "--perturbed", out, "--features", "x1,x2",
+                                       "--regions", regions.path, "--metrics", metrics, "--output", tmp.appendingPathComponent("report").path],
+                                 timeout: 300)
+        XCTAssertEqual(v.status, 0, v.stderr)
+        XCTAssertTrue(v.stdout.contains("checks: 0 of 12 nominal-vs-perturbed checks would notice"), v.stdout)
+        XCTAssertTrue(v.stdout.contains("correlations stayed within tolerance"), v.stdout)
+    }
 }

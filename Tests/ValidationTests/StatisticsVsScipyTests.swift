@@ -74,7 +74,7 @@ final class StatisticsVsScipyTests: XCTestCase {
             let h1 = try Histogram1D(binning: b, values: (0..<1000).map { _ in rng.gaussian() })
             let h2 = try Histogram1D(binning: b, values: (0..<800).map { _ in rng.gaussian() })
             let k = zip(h1.sumW, h2.sumW).filter { $0 != 0 || $1 != 0 }.count
-            let q = JensenShannonDistance.nullQuantile(bins: k, n1: 1000, n2: 800, alpha: 0.05, base: 2)
+            let q = CheckThresholds.jsdNullQuantile(bins: k, n1: 1000, n2: 800, alpha: 0.05, base: 2)
             if try JensenShannonDistance.distance(h1.sumW, h2.sumW, base: 2) > q { exceed += 1 }
         }
         let rate = Double(exceed) / Double(trials)

@@ -1,3 +1,4 @@
+import Statistics
 /// ROOT's binned chi2 homogeneity tests (TH1::Chi2Test / Chi2TestX, N. Gagunashvili's method) on
 /// histograms with the same binning, under- and overflow included (ROOT options "UF OF").
 ///

@@ -21,15 +21,4 @@ public enum JensenShannonDistance {
         if let base { js /= log(base) }
         return max(0, js / 2).squareRoot()
     }
-
-    /// The (1 − alpha) quantile of the JS distance between two samples drawn from one distribution, from the
-    /// asymptotic law 8·JS ≈ (1/n₁ + 1/n₂)·χ²_{k−1} (JS the divergence in nats, k the bins, n the (effective)
-    /// sample sizes): √(q_{1−α}(χ²_{k−1}) (1/n₁ + 1/n₂) / (8 ln b)). Below it a JSD is statistical noise.
-    public static func nullQuantile(bins k: Int, n1: Double, n2: Double, alpha: Double, base: Double? = nil) -> Double {
-        guard k > 1, n1 > 0, n2 > 0, alpha > 0, alpha < 1 else { return 0 }
-        let q = SpecialFunctions.chi2Quantile(1 - alpha, ndf: k - 1)
-        var div = q * (1 / n1 + 1 / n2) / 8
-        if let base { div /= log(base) }
-        return div.squareRoot()
-    }
 }

@@ -1,3 +1,5 @@
+import Statistics
+
 /// Result of a two-sample Kolmogorov-Smirnov test.
 public struct KSResult: Sendable, Equatable, Codable {
     /// D = sup_x |F₁(x) − F₂(x)| of the (weighted) empirical CDFs.
@@ -32,8 +34,7 @@ public enum KolmogorovSmirnovTest {
             d = max(d, abs(c1 / total1 - c2 / total2))
         }
         let n1 = effectiveSize(a), n2 = effectiveSize(b)
-        let en = (n1 * n2 / (n1 + n2)).rounded(.toNearestOrEven)
-        let p = KolmogorovDistribution.survival(n: max(1, Int(en)), d: d)
+        let p = KolmogorovDistribution.survival(n: CheckThresholds.ksEffectiveSize(n1, n2), d: d)
         return KSResult(statistic: d, pValue: p, effectiveN1: n1, effectiveN2: n2)
     }
 

@@ -26,12 +26,29 @@ public enum SpecialFunctions {
         return gammaContinuedFraction(a, x)
     }
 
-    /// Probability that a chi2 with `ndf` degrees of freedom exceeds `chi2`, with ROOT's TMath::Prob
-    /// conventions: 0 when ndf ≤ 0, 1 when chi2 == 0, 0 when chi2 < 0. Equals scipy.stats.chi2.sf otherwise.
+    /// Probability that a chi2 with `ndf` degrees of freedom exceeds `chi2` (scipy.stats.chi2.sf), the one
+    /// definition the attack and the validation share: 1 when chi2 == 0 (also at ndf 0: both histograms in one
+    /// and the same bin have identical shapes, there is nothing to notice), 0 when ndf ≤ 0 and chi2 > 0
+    /// (ROOT's TMath::Prob gives 0 at ndf 0 whatever chi2), 0 when chi2 < 0 or NaN.
     public static func chi2Survival(_ chi2: Double, ndf: Int) -> Double {
-        if ndf <= 0 || chi2.isNaN { return 0 }
-        if chi2 <= 0 { return chi2 < 0 ? 0 : 1 }
+        if chi2.isNaN || chi2 < 0 { return 0 }
+        if chi2 == 0 { return 1 }
+        if ndf <= 0 { return 0 }
         return regularizedGammaQ(0.5 * Double(ndf), 0.5 * chi2)
+    }
+
+    /// The chi2 value whose survival probability is `p` (bisection on `chi2Survival`, so small p keep their
+    /// relative precision); 0 at ndf ≤ 0, where only chi2 = 0 keeps p ≥ any threshold.
+    public static func chi2Critical(p: Double, ndf: Int) -> Double {
+        guard ndf > 0 else { return 0 }
+        var lo = 0.0, hi = Double(ndf) + 10 * Double(ndf).squareRoot() + 100
+        while chi2Survival(hi, ndf: ndf) > p { hi *= 2 }
+        for _ in 0..<200 {
+            let mid = 0.5 * (lo + hi)
+            if chi2Survival(mid, ndf: ndf) > p { lo = mid } else { hi = mid }
+            if hi - lo <= 1e-13 * hi { break }
+        }
+        return lo
     }
 
     /// The x with P(χ²_ndf ≤ x) = p (scipy.stats.chi2.ppf), by bisection on the regularised gamma P.
