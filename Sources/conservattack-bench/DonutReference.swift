@@ -2,7 +2,7 @@ import Columnar
 import Foundation
 import Model
 
-/// The reference's donut case from /work/shared/reference: its 1,000 attacked background events
+/// The reference's donut case from ../shared/reference: its 1,000 attacked background events
 /// (donut_attack_input_N1000.csv: order, row_id, x1, x2, label) and its classifier (donut_model.json).
 enum DonutReference {
     struct Missing: Error, CustomStringConvertible {
