@@ -124,14 +124,9 @@ case "header":
 
 case "file":
     guard args.count >= 2 else { fail("file: missing PATH") }
-    let path = args[1]
     let treeName = option("--tree", args) ?? "events"
-    let runs = Int(option("--runs", args) ?? "5") ?? 5
-    // --uproot WALL,CPU (median seconds from bench/uproot_read.py)
-    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
-    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
-    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
-    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    let a = FileBenchArguments(args)
+    let (path, runs, uproot, threadCounts, label) = (a.path, a.runs, a.uproot, a.threadCounts, a.label)
     do {
         let tree = try ROOTFile(path: path).tree(treeName)
         let all = tree.numericBranchNames
@@ -164,12 +159,8 @@ case "file":
 
 case "process":
     guard args.count >= 2, let binary = option("--binary", args) else { fail("process: PATH and --binary CONSERVATTACK needed") }
-    let path = args[1]
-    let runs = Int(option("--runs", args) ?? "5") ?? 5
-    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
-    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
-    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
-    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    let a = FileBenchArguments(args)
+    let (path, runs, uproot, threadCounts, label) = (a.path, a.runs, a.uproot, a.threadCounts, a.label)
     do {
         let tree = try ROOTFile(path: path).tree(option("--tree", args) ?? "events")
         let limit = try BasketBench(tree: tree, branches: tree.numericBranchNames)
@@ -187,12 +178,8 @@ case "process":
 
 case "rntuple":
     guard args.count >= 2 else { fail("rntuple: missing PATH") }
-    let path = args[1]
-    let runs = Int(option("--runs", args) ?? "5") ?? 5
-    let uprootParts = (option("--uproot", args) ?? "").split(separator: ",").compactMap { Double($0) }
-    let uproot: (wall: Double, cpu: Double)? = uprootParts.count == 2 ? (uprootParts[0], uprootParts[1]) : nil
-    let threadCounts = (option("--threads", args) ?? "1,2").split(separator: ",").compactMap { Int($0) }
-    let label = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".root", with: "")
+    let a = FileBenchArguments(args)
+    let (path, runs, uproot, threadCounts, label) = (a.path, a.runs, a.uproot, a.threadCounts, a.label)
     do {
         let tuple = try ROOTFile(path: path).rntuple(option("--name", args) ?? "events")
         let limit = try RNTuplePageBench(tuple: tuple)
