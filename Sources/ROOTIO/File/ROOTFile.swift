@@ -133,16 +133,21 @@ public final class ROOTFile: @unchecked Sendable {
         return out
     }
 
+    /// The key at a '/'-joined path ("events", "dir/sub/tree", "tree;2": highest cycle unless given).
+    public func key(atPath path: String, what: String = "object") throws -> Key {
+        var parts = path.split(separator: "/").map(String.init)
+        guard let last = parts.popLast() else { throw ROOTError(.notFound, "empty \(what) path", file: self.path) }
+        var dir = root
+        for p in parts { dir = try dir.subdirectory(p) }
+        return try dir.key(last)
+    }
+
     /// A tree by path ("events", "dir/sub/tree", "tree;2").
     public func tree(_ path: String) throws -> TTree { try tree(path, streamerDriven: false) }
 
     /// A tree, its classes read from the file's TStreamerInfo when `streamerDriven` (tests).
     func tree(_ path: String, streamerDriven: Bool) throws -> TTree {
-        var parts = path.split(separator: "/").map(String.init)
-        guard let last = parts.popLast() else { throw ROOTError(.notFound, "empty tree path", file: self.path) }
-        var dir = root
-        for p in parts { dir = try dir.subdirectory(p) }
-        let key = try dir.key(last)
+        let key = try key(atPath: path, what: "tree")
         guard TTree.classNames.contains(key.className) else {
             throw ROOTError(.notFound, "'\(path)' is a \(key.className), not a TTree", file: self.path)
         }
@@ -151,11 +156,7 @@ public final class ROOTFile: @unchecked Sendable {
 
     /// An RNTuple by path ("events", "dir/ntuple", "ntuple;2").
     public func rntuple(_ path: String) throws -> RNTuple {
-        var parts = path.split(separator: "/").map(String.init)
-        guard let last = parts.popLast() else { throw ROOTError(.notFound, "empty RNTuple path", file: self.path) }
-        var dir = root
-        for p in parts { dir = try dir.subdirectory(p) }
-        let key = try dir.key(last)
+        let key = try key(atPath: path, what: "RNTuple")
         guard RNTupleAnchor.classNames.contains(key.className) else {
             throw ROOTError(.notFound, "'\(path)' is a \(key.className), not an RNTuple", file: self.path)
         }
