@@ -18,10 +18,11 @@ import Model
 ///    point; an event that still does not flip is moved back exactly, so it spends nothing.
 /// 3. **Compensation.** After every visited event, a few events drawn from the pool of those that are neither
 ///    fooled nor waiting for their turn (not attacked: classified wrongly before the attack; attacked events that
-///    did not flip) try, per feature, random values within ±3σ on both sides; the cheapest admissible one is
+///    did not flip; with control regions, only events inside one) try, per feature, random values within ±3σ on both sides; the cheapest admissible one is
 ///    applied when it lowers the cost α·JSD + β·relative correlation change below that of staying. This pulls
 ///    histograms and correlations back toward nominal as soon as the flips spend the budget (about one sweep of
-///    the pool per iteration; once per iteration after the flips fools far fewer events, docs/attack.md).
+///    the pool per iteration; once per iteration after the flips fools far fewer events, docs/attack.md). An event's
+///    compensating moves are undone when they would make a misclassified event correct again.
 /// Randomness: SplitMix64 streams from (seed, iteration); results do not depend on the thread count.
 struct BoundarySearch {
     let engine: AttackEngine
@@ -39,11 +40,19 @@ struct BoundarySearch {
     var greedyFallback = true
     /// Line-search rounds per event (each from the gradient at the moved point).
     var rounds = 3
+    /// Events that may compensate: with control regions, only events in at least one of them. An event outside
+    /// every control region (the signal region's) is bounded by the inclusive population alone, where it weighs
+    /// little, so the pool would use it as a free dump: measured on the demo without this rule, 22 of the signal
+    /// region's 45 checks differed (btag2 KS distance 0.64) while every control region passed.
+    let compensators: [Bool]
 
     init(engine: AttackEngine) {
         self.engine = engine
         search = FixedSearch(engine: engine)
         d = engine.d
+        let regions = engine.populationMasks.dropFirst()
+        compensators = regions.isEmpty ? Array(repeating: true, count: engine.n)
+            : (0..<engine.n).map { i in regions.contains { $0[i] } }
     }
 
     /// One iteration: the flip pass over `active` (gradients and scores at the iteration start, per active row)
@@ -61,7 +70,7 @@ struct BoundarySearch {
         order.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         var waiting = [Bool](repeating: false, count: engine.n)
         for i in active { waiting[i] = true }
-        var pool = (0..<engine.n).filter { !fooled[$0] && !waiting[$0] }
+        var pool = (0..<engine.n).filter { !fooled[$0] && !waiting[$0] && compensators[$0] }
         let perEvent = max(1, (pool.count + active.count + max(active.count, 1) - 1) / max(active.count, 1))
         var rng = SplitMix64(seed: engine.configuration.seed ^ 0xB10C, stream: UInt64(iteration), substream: 0)
         var changed = 0
@@ -78,8 +87,8 @@ struct BoundarySearch {
                 // this event, progress that later iterations build on, so the search is never below the greedy pass
                 // where small steps accumulate (the donut, loose bounds); an event it moved is not a compensator.
                 var r = SplitMix64(seed: engine.configuration.seed, stream: UInt64(iteration), substream: UInt64(i))
-                if search.searchEvent(i, gradient: gradients[a * d ..< (a + 1) * d], rng: &r) { changed += 1 } else { pool.append(i) }
-            } else {
+                if search.searchEvent(i, gradient: gradients[a * d ..< (a + 1) * d], rng: &r) { changed += 1 } else if compensators[i] { pool.append(i) }
+            } else if compensators[i] {
                 pool.append(i)
             }
             guard compensation, !pool.isEmpty else { continue }
@@ -213,6 +222,18 @@ struct BoundarySearch {
         return point(best)
     }
 
+    /// Whether event i's compensating moves (from `before`) would take a misclassified event back across the working
+    /// point (or to within `scoreMargin` of it). Compensation only pays the budget back: an event the classifier gets
+    /// wrong, before the attack or through it, stays wrong, so the classifier's yields move only the attack's way
+    /// (measured on the demo without this rule: the signal region's yield above the working point fell by 57 %).
+    func undoesMisclassification(_ i: Int, before: [Double]) -> Bool {
+        let y = engine.labels[i]
+        let rows = before + engine.values[i * d ..< (i + 1) * d]
+        let s = engine.classifier.scores(FeatureMatrix(rows: 2, columns: d, values: rows))
+        let wrongBefore = y == 1 ? 0.5 - s[0] : s[0] - 0.5, wrongAfter = y == 1 ? 0.5 - s[1] : s[1] - 0.5
+        return wrongBefore > 0 && wrongAfter < min(wrongBefore, BoundarySearch.scoreMargin)
+    }
+
     /// Compensating moves of `events` (see the type's documentation); returns the events moved.
     mutating func compensate(events: [Int], iteration: Int) -> [Int] {
         let cfg = engine.configuration
@@ -221,6 +242,7 @@ struct BoundarySearch {
             compensationCount &+= 1
             var rng = SplitMix64(seed: cfg.seed ^ 0xC0A1_5EED, stream: UInt64(iteration), substream: compensationCount)
             var moved = false
+            let before = Array(engine.values[i * d ..< (i + 1) * d])
             for j in 0..<d {
                 guard let (lo, hi) = engine.allowedInterval(event: i, feature: j), engine.featureStd[j] > 0 else { continue }
                 if search.pinsConstants, engine.state.pinnedValue(event: i, feature: j) != nil { continue }
@@ -238,6 +260,10 @@ struct BoundarySearch {
                 if let (v, cost) = search.best(i, j, among: cands), cost < now {
                     search.move(i, j, to: v); moved = true
                 }
+            }
+            if moved && undoesMisclassification(i, before: before) {
+                for j in (0..<d).reversed() where engine.values[i * d + j] != before[j] { search.move(i, j, to: before[j]) }
+                moved = false
             }
             if moved { changed.append(i) }
         }

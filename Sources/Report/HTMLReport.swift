@@ -36,6 +36,10 @@ public enum HTMLReport {
         let noticedClass = s.perturbationNoticed == 0 ? "ok" : "bad"
         h += "<div class=\"verdict \(noticedClass)\">\(SVG.escape(s.verdict))</div><div class=\"cards\">"
         h += card("checks that noticed", "\(s.perturbationNoticed) / \(s.perturbationChecks)", "nominal vs perturbed: p &lt; \(SVG.num(r.settings.alpha)) or JSD above its threshold")
+        if let b = s.blindedChecks, let n = s.blindedNoticed {
+            let names = r.regions.filter { $0.blinded == true }.map { SVG.escape($0.name) }.joined(separator: ", ")
+            h += card("blinded region differs", "\(n) / \(b)", "checks in \(names), not counted above: data cannot check them before unblinding")
+        }
         h += card("smallest p-value", SVG.pValue(s.minPValue), "over χ² and KS checks")
         h += card("largest JSD", s.maxJSD.map { SVG.num($0) } ?? "—", "Jensen-Shannon distance, base \(SVG.num(r.settings.jsdBase))")
         h += card("correlation change", s.maxCorrelationChange.map { String(format: "%.2f%%", $0 * 100) } ?? "—", "max ‖ΔC‖<sub>F</sub> / ‖C‖<sub>F</sub>")

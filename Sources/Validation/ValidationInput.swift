@@ -30,12 +30,16 @@ public struct ValidationRegion: Sendable {
     public var perturbedMask: [Bool]?
     /// The selection evaluated on the data events (nil: all data events).
     public var dataMask: [Bool]?
+    /// A blinded region (the signal region): its checks are computed and shown, but not counted among the
+    /// validation's, since data cannot be compared there before unblinding.
+    public var blinded: Bool
 
-    public init(name: String, nominalMask: [Bool], perturbedMask: [Bool]? = nil, dataMask: [Bool]? = nil) {
+    public init(name: String, nominalMask: [Bool], perturbedMask: [Bool]? = nil, dataMask: [Bool]? = nil, blinded: Bool = false) {
         self.name = name
         self.nominalMask = nominalMask
         self.perturbedMask = perturbedMask
         self.dataMask = dataMask
+        self.blinded = blinded
     }
 }
 

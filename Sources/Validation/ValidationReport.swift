@@ -47,10 +47,15 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var maxRelativeYieldShift: Double?
         /// One sentence: would the standard validation have noticed?
         public var verdict: String
+        /// Nominal-vs-perturbed checks in blinded regions (the signal region) and how many of them differ: shown,
+        /// but not among the checks above, which an analysis can run on data before unblinding (nil: no such region).
+        public var blindedChecks: Int? = nil
+        public var blindedNoticed: Int? = nil
         enum CodingKeys: String, CodingKey {
             case perturbationChecks = "perturbation_checks", perturbationNoticed = "perturbation_noticed"
             case minPValue = "min_p_value", maxJSD = "max_jsd", maxCorrelationChange = "max_correlation_change"
             case maxRelativeYieldShift = "max_relative_yield_shift", verdict
+            case blindedChecks = "blinded_checks", blindedNoticed = "blinded_noticed"
         }
     }
 
@@ -61,9 +66,11 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var dataEvents: Int?
         public var nominalWeight: Double
         public var perturbedWeight: Double
+        /// true for a blinded region (the signal region): its checks are not counted in the summary's.
+        public var blinded: Bool? = nil
         enum CodingKeys: String, CodingKey {
             case name, nominalEvents = "nominal_events", perturbedEvents = "perturbed_events", dataEvents = "data_events"
-            case nominalWeight = "nominal_weight", perturbedWeight = "perturbed_weight"
+            case nominalWeight = "nominal_weight", perturbedWeight = "perturbed_weight", blinded
         }
     }
 

@@ -27,7 +27,8 @@ public enum Validator {
                                    perturbedEvents: pMask.filter { $0 }.count,
                                    dataEvents: dMask?.filter { $0 }.count,
                                    nominalWeight: weightSum(input.nominal.weights, region.nominalMask),
-                                   perturbedWeight: weightSum(input.perturbed.weights, pMask)))
+                                   perturbedWeight: weightSum(input.perturbed.weights, pMask),
+                                   blinded: region.blinded ? true : nil))
             for (j, feature) in input.featureNames.enumerated() {
                 let (xn, wn) = select(input.nominal, column: j, mask: region.nominalMask)
                 let (xp, wp) = select(input.perturbed, column: j, mask: pMask)
@@ -103,7 +104,11 @@ public enum Validator {
             scoreSummary = try scoreRegions(s, input: input, regions: regions, options: options, warnings: &warnings)
             fooling = foolingRatio(s)
         }
-        let perturbation = checks.filter { $0.comparison == .nominalVsPerturbed }
+        let blindedRegions = Set(regions.filter(\.blinded).map(\.name))
+        let allPerturbation = checks.filter { $0.comparison == .nominalVsPerturbed }
+        let perturbation = allPerturbation.filter { !blindedRegions.contains($0.region) }
+        let blinded = allPerturbation.filter { blindedRegions.contains($0.region) }
+        let validated = correlations.filter { !blindedRegions.contains($0.region) }
         let noticed = perturbation.filter(\.noticed).count
         let shifts = scoreSummary?.regions.compactMap { $0.relativeYieldShift.map(abs) } ?? []
         var verdict = noticed == 0
@@ -113,15 +118,22 @@ public enum Validator {
                     let ofKind = perturbation.filter { $0.test == t }
                     return ofKind.isEmpty ? nil : "\(t.rawValue): \(ofKind.filter(\.noticed).count) of \(ofKind.count)"
                 }.joined(separator: ", ") + ")"
-        let corrNoticed = correlations.filter(\.noticed).count
+        let corrNoticed = validated.filter(\.noticed).count
         verdict += corrNoticed == 0 ? "; correlations stayed within tolerance" : "; correlations changed beyond tolerance in \(corrNoticed) region(s)"
+        if !blindedRegions.isEmpty {
+            let names = regions.filter(\.blinded).map(\.name).joined(separator: ", ")
+            verdict += "; in the blinded region \(names), which data cannot check before unblinding, "
+                + "\(blinded.filter(\.noticed).count) of \(blinded.count) checks differ"
+        }
         if let m = shifts.max() { verdict += String(format: "; the classifier yield above the working point moved by up to %.1f%%", m * 100) }
         verdict += "."
         let pvals = perturbation.compactMap(\.pValue)
         let summary = ValidationReport.Summary(
             perturbationChecks: perturbation.count, perturbationNoticed: noticed,
             minPValue: pvals.min(), maxJSD: perturbation.filter { $0.test == .jsd }.map(\.statistic).max(),
-            maxCorrelationChange: correlations.map(\.relativeChange).max(), maxRelativeYieldShift: shifts.max(), verdict: verdict)
+            maxCorrelationChange: validated.map(\.relativeChange).max(), maxRelativeYieldShift: shifts.max(), verdict: verdict,
+            blindedChecks: blindedRegions.isEmpty ? nil : blinded.count,
+            blindedNoticed: blindedRegions.isEmpty ? nil : blinded.filter(\.noticed).count)
         let settings = ValidationReport.Settings(bins: options.bins, alpha: options.alpha, jsdThreshold: options.jsdThreshold,
                                                  jsdStatisticalFloor: options.jsdStatisticalFloor, jsdBase: options.jsdBase, correlationThreshold: options.correlationThreshold,
                                                  workingPoint: input.scores?.workingPoint)

@@ -99,7 +99,8 @@ struct RunPipeline {
     func attackJob(_ inputs: Inputs, table: EventTable? = nil) -> AttackJob {
         let c = configuration
         return AttackJob(input: c.simulation, features: inputs.features, network: inputs.network, trueClass: c.trueClass,
-                         weight: c.weight, regions: inputs.controlRegions, frozen: c.frozen, envelopes: c.envelopes,
+                         weight: c.weight, regions: inputs.controlRegions,
+                         membershipRegions: inputs.regions, frozen: c.frozen, envelopes: c.envelopes,
                          configuration: c.attack, checkpointDirectory: nil, table: table ?? inputs.nominal, source: inputs.source)
     }
 

@@ -55,7 +55,8 @@ struct ValidationJob {
         let regionInputs = try regions?.regions.map { r in
             ValidationRegion(name: r.name, nominalMask: try r.cut.evaluateMask(on: nominal),
                              perturbedMask: try r.cut.evaluateMask(on: perturbed),
-                             dataMask: try data.map { try r.cut.evaluateMask(on: $0) })
+                             dataMask: try data.map { try r.cut.evaluateMask(on: $0) },
+                             blinded: r.name == regions?.signalRegionName)
         } ?? []
         var scores: ScoreInput? = nil
         if let net = network {
@@ -92,6 +93,7 @@ struct ValidationJob {
     static func summary(_ r: ValidationReport) -> String {
         let s = r.summary
         var lines = ["checks: \(s.perturbationNoticed) of \(s.perturbationChecks) nominal-vs-perturbed checks would notice"]
+        if let b = s.blindedChecks, let n = s.blindedNoticed { lines[0] += " (blinded signal region: \(n) of \(b) differ, not counted)" }
         if let p = s.minPValue { lines.append(String(format: "smallest p-value %.3g", p)) }
         if let j = s.maxJSD { lines.append(String(format: "largest JSD %.4f", j)) }
         if let c = s.maxCorrelationChange { lines.append(String(format: "largest correlation change %.4f", c)) }

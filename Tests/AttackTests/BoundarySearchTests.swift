@@ -65,4 +65,56 @@ final class BoundarySearchTests: XCTestCase {
         XCTAssertGreaterThan(moved, 0)
         XCTAssertEqual(moved, r.metrics.fooled)
     }
+
+    /// Compensation pays the budget back without undoing misclassification: every event the classifier gets wrong
+    /// on the nominal sample (here 30 % of the labels are the other class) is still wrong on the output, although
+    /// compensating moves did move many of them.
+    func testCompensationKeepsMisclassifiedEventsMisclassified() throws {
+        let (x, net) = try AttackBenchmark.syntheticProblem(events: 1500, features: 5, seed: 14, threads: 1)
+        let s0 = net.scores(x)
+        var rng = SplitMix64(seed: 14)
+        let labels = s0.map { s -> Double in
+            let l = s > 0.5 ? 1.0 : 0.0
+            return rng.nextUnit() < 0.3 ? 1 - l : l
+        }
+        let p = AttackProblem(features: x, labels: labels)
+        let r = try AttackEngine(problem: p, classifier: net, configuration: config(.boundary, rel: 0.01)).run()
+        XCTAssertTrue(r.metrics.constraintsMet)
+        XCTAssertGreaterThan(r.metrics.fooled, 0)
+        let s1 = net.scores(r.perturbed)
+        var wrong = 0, moved = 0
+        for i in 0..<x.rows where (s0[i] > 0.5 ? 1.0 : 0.0) != labels[i] {
+            wrong += 1
+            XCTAssertNotEqual(s1[i] > 0.5 ? 1.0 : 0.0, labels[i], "event \(i): misclassified before the attack, correct after it")
+            if (0..<5).contains(where: { r.perturbed[i, $0] != x[i, $0] }) { moved += 1 }
+        }
+        XCTAssertGreaterThan(wrong, 300)
+        XCTAssertGreaterThan(moved, 30, "compensating moves of misclassified events")
+    }
+
+    /// With a control region, events outside it (a signal region's) do not compensate: the misclassified ones there,
+    /// which the attack does not visit, keep their nominal values, while those inside it compensate.
+    func testOnlyControlRegionEventsCompensate() throws {
+        let (x, net) = try AttackBenchmark.syntheticProblem(events: 1500, features: 5, seed: 15, threads: 1)
+        let s0 = net.scores(x)
+        var rng = SplitMix64(seed: 15)
+        let labels = s0.map { s -> Double in
+            let l = s > 0.5 ? 1.0 : 0.0
+            return rng.nextUnit() < 0.3 ? 1 - l : l
+        }
+        let inCR = (0..<x.rows).map { $0 % 3 != 0 }
+        let p = AttackProblem(features: x, labels: labels, regions: [ConstraintPopulation(name: "CR", mask: inCR)])
+        let r = try AttackEngine(problem: p, classifier: net, configuration: config(.boundary, rel: 0.01)).run()
+        XCTAssertTrue(r.metrics.constraintsMet)
+        var movedInside = 0, wrongOutside = 0
+        for i in 0..<x.rows where (s0[i] > 0.5 ? 1.0 : 0.0) != labels[i] {
+            let moved = (0..<5).contains { r.perturbed[i, $0] != x[i, $0] }
+            if inCR[i] { movedInside += moved ? 1 : 0 } else {
+                wrongOutside += 1
+                XCTAssertFalse(moved, "event \(i): outside the control region, not attacked, yet moved")
+            }
+        }
+        XCTAssertGreaterThan(wrongOutside, 100)
+        XCTAssertGreaterThan(movedInside, 20, "compensating moves inside the control region")
+    }
 }

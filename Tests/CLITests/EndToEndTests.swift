@@ -40,6 +40,11 @@ final class EndToEndTests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report/report.json"))) as! [String: Any]
         let checks = report["checks"] as! [[String: Any]]
         XCTAssertGreaterThan(checks.count, 15 * 3)
+        // Every event stays in the regions it is in nominally, the signal region included (btag1/btag2 move).
+        let regions = report["regions"] as! [[String: Any]]
+        XCTAssertEqual(regions.map { $0["name"] as! String }, ["all", "CR_1j", "CR_2j", "CR_3j", "CR_4j_lowb", "SR"])
+        for r in regions { XCTAssertEqual(r["perturbed_events"] as? Int, r["nominal_events"] as? Int, "\(r)") }
+        XCTAssertEqual(regions.last?["blinded"] as? Bool, true)
         // chi2 mode with ks_threshold: the validation code, on the attack's grid, finds every feature at p ≥ 0.05 in
         // the chi2 and the (unbinned) KS tests, in the inclusive sample and in every control region (the signal
         // region is not a constraint population).

@@ -72,6 +72,36 @@ final class ValidatorTests: XCTestCase {
         XCTAssertEqual(h.perturbed.sumw, [0, 1, 1, 0, 1])   // 9 lands in the overflow bin
     }
 
+    /// A blinded region (the signal region) is checked and shown, but its checks are not counted among the validation's:
+    /// data cannot be compared there before unblinding. Perturbed only inside it, the validation notices nothing and the
+    /// summary says how many of the blinded checks differ.
+    func testBlindedRegionIsShownButNotCounted() throws {
+        let x = gaussianSample(4000, seed: 5)
+        var y = x
+        let sr = (0..<x.rows).map { x[$0, 0] > 0.8 }
+        for i in 0..<x.rows where sr[i] { y[i, 1] += 1.5 }
+        var o = ValidationOptions(); o.includeInclusiveRegion = false
+        let regions = [ValidationRegion(name: "CR", nominalMask: sr.map { !$0 }),
+                       ValidationRegion(name: "SR", nominalMask: sr, blinded: true)]
+        let r = try Validator.run(ValidationInput(featureNames: ["a", "b"], nominal: .init(features: x), perturbed: .init(features: y),
+                                                   regions: regions), options: o)
+        XCTAssertEqual(r.summary.perturbationChecks, 6)
+        XCTAssertEqual(r.summary.perturbationNoticed, 0)
+        XCTAssertEqual(r.summary.blindedChecks, 6)
+        XCTAssertEqual(r.summary.blindedNoticed, r.checks.filter { $0.region == "SR" && $0.noticed }.count)
+        XCTAssertGreaterThanOrEqual(r.summary.blindedNoticed ?? 0, 3)   // feature b: chi2, KS and JSD
+        XCTAssertTrue(r.checks.contains { $0.region == "SR" && $0.feature == "b" && $0.noticed })
+        XCTAssertTrue(r.summary.verdict.hasPrefix("None of the 6"), r.summary.verdict)
+        XCTAssertTrue(r.summary.verdict.contains("blinded region SR"), r.summary.verdict)
+        XCTAssertEqual(r.regions.map(\.blinded), [nil, true])
+        let cr = try XCTUnwrap(r.correlation.first { $0.region == "CR" }), srCorr = try XCTUnwrap(r.correlation.first { $0.region == "SR" })
+        XCTAssertGreaterThan(srCorr.relativeChange, cr.relativeChange)
+        XCTAssertEqual(r.summary.maxCorrelationChange, cr.relativeChange)
+        let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        XCTAssertTrue(json.contains("\"blinded_checks\":6"), json.prefix(400).description)
+        XCTAssertEqual(try JSONDecoder().decode(ValidationReport.self, from: Data(json.utf8)), r)
+    }
+
     func testScoresYieldShiftAndFoolingRatio() throws {
         let x = matrix([[0, 1, 2, 3]])
         let w = [1.0, 2, 3, 4]
