@@ -112,6 +112,6 @@ struct ShardMerge {
         let repair = o.constraintsMetBeforeRepair ? "every global constraint met as merged"
             : "as merged: " + o.failedBeforeRepair.prefix(4).joined(separator: "; ") + (o.failedBeforeRepair.count > 4 ? "; …" : "")
               + "; repair: \(o.revertedEvents) events set back to nominal (\(o.revertedFooled) of them fooled), \(o.repairEvaluations) evaluations"
-        return String(format: "merge: %d shards, %@, %.1f s", m.plan.shards, repair, m.seconds)
+        return String(format: "merge: %d shard%@, %@, %.1f s", m.plan.shards, m.plan.shards == 1 ? "" : "s", repair, m.seconds)
     }
 }
