@@ -17,11 +17,13 @@ public enum AttackBenchmark {
 
     /// One measurement.
     public static func measure(events: Int, features: Int, iterations: Int = 1, candidates: Int = 150,
-                               threads: Int = 2, mode: AttackMode = .jsd, seed: UInt64 = 1) throws -> Measurement {
+                               threads: Int = 2, mode: AttackMode = .jsd, search: AttackSearch = .boundary,
+                               seed: UInt64 = 1) throws -> Measurement {
         let (x, net) = try syntheticProblem(events: events, features: features, seed: seed, threads: threads)
         let labels = net.scores(x).map { $0 > 0.5 ? 1.0 : 0.0 }
         var cfg = AttackConfiguration()
         cfg.mode = mode; cfg.iterations = iterations; cfg.candidates = candidates; cfg.threads = 1; cfg.seed = seed
+        cfg.search = search
         let engine = try AttackEngine(problem: AttackProblem(features: x, labels: labels), classifier: net, configuration: cfg)
         let t0 = Date()
         let r = try engine.run()
@@ -34,20 +36,27 @@ public enum AttackBenchmark {
     }
 
     /// The `make bench` report: 2 and 10 features against the reference's 1.3 ms and 5 ms per event and
-    /// iteration, and 20 features extrapolated to 1,000,000 events × 5 iterations.
+    /// iteration, the boundary search against the greedy pass at 10 features, and 20 features extrapolated to 1,000,000 events × 5 iterations.
     public static func run(events: Int = 20_000, largeEvents: Int = 100_000, threads: Int = 2, repeats: Int = 3) throws -> String {
         var lines = ["ConservAttack attack benchmark (jsd mode, 150 candidates, random MLP F→32→16→1, threads \(threads), "
                      + "best of \(repeats) runs: the machine is shared)"]
-        func best(_ f: Int, _ n: Int) throws -> Measurement {
+        func best(_ f: Int, _ n: Int, search: AttackSearch = .boundary) throws -> Measurement {
             var all: [Measurement] = []
-            for _ in 0..<max(repeats, 1) { all.append(try measure(events: n, features: f, threads: threads)) }
+            for _ in 0..<max(repeats, 1) { all.append(try measure(events: n, features: f, threads: threads, search: search)) }
             return all.min { $0.millisecondsPerEventIteration < $1.millisecondsPerEventIteration } ?? all[0]
         }
+        var tenFeatures: Measurement?
         for (f, ref) in [(2, 1.3), (10, 5.0)] {
             let m = try best(f, events)
+            if f == 10 { tenFeatures = m }
             lines.append(String(format: "%2d features, %d events: %.4f ms per event and iteration (reference %.1f ms: %.0fx faster)",
                                 f, events, m.millisecondsPerEventIteration, ref, ref / m.millisecondsPerEventIteration))
         }
+        // The speed bound: the boundary search at most 1.5x the greedy pass per event, same run.
+        let b = try tenFeatures ?? best(10, events), g = try best(10, events, search: .greedy)
+        lines.append(String(format: "10 features, boundary search vs --search greedy: %.4f vs %.4f ms per event and iteration (%.2fx)",
+                            b.millisecondsPerEventIteration, g.millisecondsPerEventIteration,
+                            b.millisecondsPerEventIteration / g.millisecondsPerEventIteration))
         let m = try best(20, largeEvents)
         let perEvent = m.millisecondsPerEventIteration / 1000
         let estimate = perEvent * 1_000_000 * 5
