@@ -160,7 +160,10 @@ struct BoundarySearch {
             let order = gain.map { $0.1 }
             for j in order {
                 for t in [1.0, 0.5] {
-                    var v = x[j] + t * (target[j] - x[j])
+                    // The target itself, not x + (target − x): that rounds, and a target on the value box's edge
+                    // then landed 1 ulp outside it (found by ConstantFeatureTests: two events below the histogram
+                    // range, counted in the first bin by the engine and dropped by an independent histogram).
+                    var v = t == 1 ? target[j] : min(engine.upper[j], max(engine.lower[j], x[j] + t * (target[j] - x[j])))
                     if t != 1, engine.settings[j].integerValued {
                         guard let (lo, hi) = engine.allowedInterval(event: i, feature: j) else { break }
                         v = engine.nearestObserved(j, v, lo: lo, hi: hi, fallback: x[j])

@@ -65,7 +65,9 @@ func syntheticEvents(rows: Int, columns: Int, seed: UInt64) -> FeatureMatrix {
 enum IndependentMetrics {
     static func histogram(_ v: [Double], _ w: [Double]?, lower: Double, upper: Double, bins: Int) -> [Double] {
         var edges = [Double]()
-        for b in 0...bins { edges.append(b == bins ? upper : lower + Double(b) * (upper - lower) / Double(bins)) }
+        // numpy.linspace's edges: lower + b·step, step = (upper − lower) / bins.
+        let step = (upper - lower) / Double(bins)
+        for b in 0...bins { edges.append(b == bins ? upper : lower + Double(b) * step) }
         var h = [Double](repeating: 0, count: bins)
         for (i, x) in v.enumerated() {
             if x < lower || x > upper { continue }
