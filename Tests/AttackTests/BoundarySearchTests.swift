@@ -14,6 +14,19 @@ final class BoundarySearchTests: XCTestCase {
         return (AttackProblem(features: x, labels: labels), net)
     }
 
+    /// 1,500 events of 5 features whose labels are the classifier's own except for 30 % flipped to the other class
+    /// (so those start misclassified); with the nominal scores.
+    private func mislabeledProblem(seed: UInt64) throws -> (x: FeatureMatrix, net: FeedForwardNetwork, scores: [Double], labels: [Double]) {
+        let (x, net) = try AttackBenchmark.syntheticProblem(events: 1500, features: 5, seed: seed, threads: 1)
+        let s0 = net.scores(x)
+        var rng = SplitMix64(seed: seed)
+        let labels = s0.map { s -> Double in
+            let l = s > 0.5 ? 1.0 : 0.0
+            return rng.nextUnit() < 0.3 ? 1 - l : l
+        }
+        return (x, net, s0, labels)
+    }
+
     private func config(_ search: AttackSearch, rel: Double) -> AttackConfiguration {
         var c = AttackConfiguration()
         c.search = search; c.iterations = 3; c.candidates = 40; c.constraintRelCorr = rel; c.bins = 40
@@ -70,13 +83,7 @@ final class BoundarySearchTests: XCTestCase {
     /// on the nominal sample (here 30 % of the labels are the other class) is still wrong on the output, although
     /// compensating moves did move many of them.
     func testCompensationKeepsMisclassifiedEventsMisclassified() throws {
-        let (x, net) = try AttackBenchmark.syntheticProblem(events: 1500, features: 5, seed: 14, threads: 1)
-        let s0 = net.scores(x)
-        var rng = SplitMix64(seed: 14)
-        let labels = s0.map { s -> Double in
-            let l = s > 0.5 ? 1.0 : 0.0
-            return rng.nextUnit() < 0.3 ? 1 - l : l
-        }
+        let (x, net, s0, labels) = try mislabeledProblem(seed: 14)
         let p = AttackProblem(features: x, labels: labels)
         let r = try AttackEngine(problem: p, classifier: net, configuration: config(.boundary, rel: 0.01)).run()
         XCTAssertTrue(r.metrics.constraintsMet)
@@ -95,13 +102,7 @@ final class BoundarySearchTests: XCTestCase {
     /// With a control region, events outside it (a signal region's) do not compensate: the misclassified ones there,
     /// which the attack does not visit, keep their nominal values, while those inside it compensate.
     func testOnlyControlRegionEventsCompensate() throws {
-        let (x, net) = try AttackBenchmark.syntheticProblem(events: 1500, features: 5, seed: 15, threads: 1)
-        let s0 = net.scores(x)
-        var rng = SplitMix64(seed: 15)
-        let labels = s0.map { s -> Double in
-            let l = s > 0.5 ? 1.0 : 0.0
-            return rng.nextUnit() < 0.3 ? 1 - l : l
-        }
+        let (x, net, s0, labels) = try mislabeledProblem(seed: 15)
         let inCR = (0..<x.rows).map { $0 % 3 != 0 }
         let p = AttackProblem(features: x, labels: labels, regions: [ConstraintPopulation(name: "CR", mask: inCR)])
         let r = try AttackEngine(problem: p, classifier: net, configuration: config(.boundary, rel: 0.01)).run()
