@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Synchronization
 import TestSupport
 import XCTest
 @testable import ROOTIO
@@ -78,6 +79,28 @@ final class ThreadsAndChunksTests: XCTestCase {
         while let t = try sub.nextTable() { parts.append(t) }
         XCTAssertEqual(parts.map(\.rowCount), [4, 4, 4, 1])
         XCTAssertEqual(try EventTable.concatenate(parts), try tree.arrays(["f8", "j"]).rows(2..<15))
+    }
+
+    /// The digest reads each chunk with a fresh reader. The key length learnt from a branch's first on-disk basket
+    /// outlives it, so an uncompressed basket of a later chunk is read straight into its column (one preadv, no
+    /// copy through a buffer), with the same values as a fresh reader's.
+    func testLaterChunksReadUncompressedBasketsInPlace() throws {
+        let tree = try ROOTFile(path: Fixtures.path("rootio/types-none.root")).tree("t")   // baskets of 7, 5, 9 entries
+        let direct = tree.allBranches.filter { BranchReader.DirectLayout(tree.interpretation(of: $0)) != nil }
+        XCTAssertGreaterThan(direct.count, 5)
+        XCTAssertEqual(direct.map { $0.lastBasketKeyLength.load(ordering: .relaxed) }.max(), 0)
+        for chunk in [0..<7, 7..<12, 12..<21] {
+            let columns = try BranchReader(tree: tree, threads: 1).read(direct, entries: chunk)
+            XCTAssertEqual(direct.map { $0.lastBasketKeyLength.load(ordering: .relaxed) }.min().map { $0 > 0 }, true,
+                           "every branch knows its basket key length after chunk \(chunk)")
+            let fresh = try ROOTFile(path: Fixtures.path("rootio/types-none.root")).tree("t")
+            let expected = try BranchReader(tree: fresh, threads: 1)
+                .read(direct.map { b in fresh.allBranches.first { $0.path == b.path }! }, entries: chunk)
+            for (a, b) in zip(columns, expected) {
+                XCTAssertEqual(a.layout, b.layout, "chunk \(chunk)")
+                XCTAssertEqual(a.content.toDoubles().map(\.bitPattern), b.content.toDoubles().map(\.bitPattern), "chunk \(chunk)")
+            }
+        }
     }
 
     func testClusterChunksFollowTheBasketBoundaries() throws {

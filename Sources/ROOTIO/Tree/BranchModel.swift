@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A TLeaf (any subclass) as read from the file: the per-entry layout of one branch's numbers.
 public final class LeafModel: @unchecked Sendable {
     public var className = ""
@@ -61,6 +63,9 @@ public final class BranchModel: @unchecked Sendable {
     /// Full path, parent names joined with '/'.
     public var path = ""
     public weak var parent: BranchModel?
+    /// The key length of the last on-disk basket read (0: none yet). All baskets of a branch usually share
+    /// it, so the reader can guess where an uncompressed basket's data starts and read it in place.
+    let lastBasketKeyLength = Atomic<Int>(0)
     init() {}
 
     public var isElement: Bool { className == "TBranchElement" || className == "TBranchObject" }

@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import ROOTCompression
+import Synchronization
 
 /// The fast path of `BranchReader`: branches of plain big-endian numbers (flat or fixed-shape) are
 /// decoded straight into their final column memory. Each basket is read with one pread into a per-thread
@@ -35,8 +36,6 @@ extension BranchReader {
     final class Scratch {
         private var raw = UnsafeMutableRawBufferPointer(start: nil, count: 0)
         private var object = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-        /// The key length of the last basket seen per branch (all baskets of a branch usually share it).
-        var keyLengths: [ObjectIdentifier: Int] = [:]
 
         func rawBuffer(_ n: Int) -> UnsafeMutableRawBufferPointer { Self.grow(&raw, n) }
         func objectBuffer(_ n: Int) -> UnsafeMutableRawBufferPointer { Self.grow(&object, n) }
@@ -95,7 +94,8 @@ extension BranchReader {
             }
         case let .disk(seek, bytes):
             let raw = scratch.rawBuffer(bytes)
-            if skip == 0, dst.count == need, let k = scratch.keyLengths[ObjectIdentifier(b)], k >= 19, bytes - k == need {
+            let k = b.lastBasketKeyLength.load(ordering: .relaxed)
+            if skip == 0, dst.count == need, k >= 19, bytes - k == need {
                 // Probably an uncompressed basket whose key is as long as the last one of this branch:
                 // one preadv puts the key in the scratch buffer and the data straight into the column.
                 let head = UnsafeMutableRawBufferPointer(rebasing: raw[0..<k])
@@ -115,7 +115,7 @@ extension BranchReader {
                 try file.source.readInto(raw, at: seek, what: what)
             }
             let h = try BasketHeader(parsing: UnsafeRawBufferPointer(raw), seek: seek, what: what)
-            scratch.keyLengths[ObjectIdentifier(b)] = h.keyLength
+            b.lastBasketKeyLength.store(h.keyLength, ordering: .relaxed)
             guard h.entryCount == loc.entries.count else {
                 throw ROOTError(.malformed, "\(what) holds \(h.entryCount) entries, fBasketEntry says \(loc.entries.count)")
             }
