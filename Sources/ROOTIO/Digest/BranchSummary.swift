@@ -67,14 +67,16 @@ public struct BranchSummary: Sendable {
         case .uint16(let a): fold(a) { Double($0) }
         case .uint32(let a): fold(a) { Double($0) }
         case .uint64(let a): fold(a) { Double($0) }
-        case .float32(let a): fold(a) { Double($0) }
-        case .float64(let a): fold(a) { $0 }
+        case .float32(let a): fold(a, { Double($0) }, eight: { SIMD8<Double>($0.loadUnaligned(as: SIMD8<Float>.self)) })
+        case .float64(let a): fold(a, { $0 }, eight: { $0.loadUnaligned(as: SIMD8<Double>.self) })
         }
     }
 
     /// Sum, extremes and finite counts over `a` (the values after the `count` already seen), lane by lane.
+    /// `eight` converts 8 consecutive values at once (one vector load and conversion for floats), when given.
     @inline(__always)
-    private mutating func fold<T>(_ a: [T], _ toDouble: (T) -> Double) {
+    private mutating func fold<T>(_ a: [T], _ toDouble: (T) -> Double,
+                                  eight: ((UnsafeRawPointer) -> SIMD8<Double>)? = nil) {
         var s = laneSum, lo = laneMin, hi = laneMax, good = laneFinite
         let first = count
         a.withUnsafeBufferPointer { p in
@@ -87,7 +89,11 @@ public struct BranchSummary: Sendable {
             let infinity = SIMD8<Double>(repeating: .infinity)
             while i + 8 <= n {
                 var v = SIMD8<Double>()
-                for j in 0..<8 { v[j] = toDouble(p[i + j]) }
+                if let eight {
+                    v = eight(UnsafeRawPointer(p.baseAddress! + i))
+                } else {
+                    for j in 0..<8 { v[j] = toDouble(p[i + j]) }
+                }
                 let ok = (v .< infinity) .& (v .> -infinity)   // false for NaN and ±inf
                 s += v.replacing(with: 0, where: .!ok)
                 // Swift.min/max's own choices (y < x ? y : x, y >= x ? y : x) as masks: pointwiseMin/Max are

@@ -37,14 +37,14 @@ enum RNTupleDigest {
     /// One RNTuple's record and its field failures.
     static func digest(_ tuple: RNTuple, options: DigestOptions) throws -> (JSONValue, [DigestFailure]) {
         var live = tuple.fields.filter(\.isNumeric)
-        var summaries: [String: BranchSummary] = [:]
         var failures: [String: ROOTError] = [:]
-        for f in live { if let dtype = f.dtype { summaries[f.path] = BranchSummary(dtype: dtype) } }
-        live = live.filter { summaries[$0.path] != nil }
+        live = live.filter { $0.dtype != nil }
+        let folding = ChunkSummaries(live.map { ($0.path, $0.dtype!) }, threads: options.threads)
         for chunk in chunks(tuple, fields: live, options: options) {
             let columns = try read(tuple, &live, chunk, options: options, failures: &failures)
-            for (f, column) in zip(live, columns) { summaries[f.path]!.add(column) }
+            folding.add(columns, paths: live.map(\.path))
         }
+        let summaries = folding.finish()
         var records: [(String, JSONValue)] = []
         var out: [DigestFailure] = []
         for f in tuple.fields {

@@ -44,13 +44,13 @@ struct TreeDigest {
     /// The tree's record and its branch failures.
     func run() throws -> (JSONValue, [DigestFailure]) {
         var failures: [String: ROOTError] = [:]
-        var summaries: [String: BranchSummary] = [:]
+        var dtypes: [(path: String, dtype: DType)] = []
         var groups: [Range<Int>: [BranchModel]] = [:]
         var groupOrder: [Range<Int>] = []
         for b in tree.allBranches {
             let interp = tree.interpretation(of: b)
             guard let codec = interp.codec else { continue }
-            summaries[b.path] = BranchSummary(dtype: codec.dtype)
+            dtypes.append((b.path, codec.dtype))
             do {
                 let range = try tree.readableEntries(of: b)
                 if groups[range] == nil { groupOrder.append(range) }
@@ -59,13 +59,15 @@ struct TreeDigest {
                 failures[b.path] = try Self.branchError(error, tree: tree, branch: b)
             }
         }
+        let folding = ChunkSummaries(dtypes, threads: options.threads)
         for range in groupOrder where !range.isEmpty {
             var live = groups[range]!
             for chunk in try chunks(of: live, range: range) {
                 let columns = try read(&live, chunk, failures: &failures)
-                for (b, column) in zip(live, columns) { summaries[b.path]!.add(column) }
+                folding.add(columns, paths: live.map(\.path))
             }
         }
+        let summaries = folding.finish()
         var records: [(String, JSONValue)] = []
         var out: [DigestFailure] = []
         for b in tree.allBranches {
