@@ -36,6 +36,16 @@ func row(_ file: String, _ what: String, _ t: (wall: Double, cpu: Double), threa
           + "\(pad(String(format: "%.0f", bytes / 1e6 / m), 6)) | \(pad(vsUproot, 8)) | \(pad(vsLimit, 7)) | \(note)")
 }
 
+/// The uproot anchor row, and the same read under the bench's malloc settings when measured (not an anchor:
+/// users do not run uproot so; shown so the difference is visible).
+func anchorRows(_ a: FileBenchArguments, bytes: Double, limit: (wall: Double, cpu: Double)) {
+    if let u = a.uproot { row(a.label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytes, uproot: u, limit: limit, "anchor") }
+    if let t = a.uprootTuned {
+        row(a.label, "uproot, malloc settings", t, threads: 1, bytes: bytes, uproot: a.uproot, limit: limit,
+            "uproot under the bench's MALLOC_* settings (tuned)")
+    }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 guard let command = args.first else { fail("usage: conservattack-bench header | file PATH ... | peak PATH ...") }
 
@@ -136,7 +146,7 @@ case "file":
         let bytesAll = Double(try limitAll.run()), bytesOne = Double(try limitOne.run())
         let tLimit = try Timing.median(runs: runs) { try limitAll.run() }
         let tLimitOne = try Timing.median(runs: runs) { try limitOne.run() }
-        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytesAll, uproot: u, limit: tLimit, "anchor") }
+        anchorRows(a, bytes: bytesAll, limit: tLimit)
         row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytesAll, uproot: uproot, limit: tLimit, "limit, all branches")
         var single: (wall: Double, cpu: Double)? = nil
         for t in threadCounts {
@@ -169,8 +179,12 @@ case "process":
         row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytes, uproot: uproot, limit: tLimit, "limit, in process")
         for t in threadCounts {
             let r = try ProcessBench.median([binary, "digest", path, "--threads", String(t)], runs: runs)
+            var note = String(format: "whole process, peak RSS %.0f MB", r.peakMB)
+            if let tuned = a.uprootTuned {
+                note += String(format: "; %.2f of the tuned uproot", t == 1 ? r.cpu / tuned.cpu : r.wall / tuned.wall)
+            }
             row(label, "digest process, \(t) thread\(t == 1 ? "" : "s")", (r.wall, r.cpu), threads: t, bytes: bytes, uproot: uproot,
-                limit: t == 1 ? tLimit : nil, String(format: "whole process, peak RSS %.0f MB", r.peakMB))
+                limit: t == 1 ? tLimit : nil, note)
         }
     } catch {
         fail("\(path): \(error)")
@@ -185,7 +199,7 @@ case "rntuple":
         let limit = try RNTuplePageBench(tuple: tuple)
         let bytes = Double(try limit.run())
         let tLimit = try Timing.median(runs: runs) { try limit.run() }
-        if let u = uproot { row(label, "uproot (all → numpy), 1 thread", u, threads: 1, bytes: bytes, uproot: u, limit: tLimit, "anchor") }
+        anchorRows(a, bytes: bytes, limit: tLimit)
         row(label, "decompress only, 1 thread", tLimit, threads: 1, bytes: bytes, uproot: uproot, limit: tLimit, "limit, all pages")
         var single: (wall: Double, cpu: Double)? = nil
         for t in threadCounts {
