@@ -47,6 +47,28 @@ final class ChunkedDigestTests: XCTestCase {
         XCTAssertGreaterThan(compared, 30)
     }
 
+    /// Folding in parallel gives each record its chunks in order; two columns under one path (a damaged file can
+    /// name two branches alike) go to that one record in turn instead of racing or trapping.
+    func testParallelFoldingKeepsEachRecordsOrderAndToleratesRepeatedPaths() throws {
+        let a1 = Column(NumericArray.float32([1, 2, 3, .nan, 5, 6, 7, 8, 9, 10, 11])), a2 = Column(NumericArray.float32([-4, 0.5]))
+        let b = Column(NumericArray.int32([7, 8, 9]))
+        let folding = ChunkSummaries([("a", .float32), ("b", .int32)], threads: 2)
+        folding.add([a1, a2, b], paths: ["a", "a", "b"])
+        folding.add([a2, b], paths: ["a", "b"])
+        folding.add([b], paths: ["unknown"])
+        var expectedA = BranchSummary(dtype: .float32)
+        for c in [a1, a2, a2] { expectedA.add(c) }
+        var expectedB = BranchSummary(dtype: .int32)
+        for c in [b, b] { expectedB.add(c) }
+        let records = folding.finish()
+        XCTAssertEqual(Set(records.keys), ["a", "b"])
+        let record = { (s: BranchSummary?) in s?.record(typeName: "t", interpretation: nil, emptyLayout: .flat).serialized(indent: 0) }
+        XCTAssertEqual(record(records["a"]), record(expectedA))
+        XCTAssertEqual(record(records["b"]), record(expectedB))
+        XCTAssertEqual(records["a"]?.count, 15)
+        XCTAssertEqual(records["a"]?.nonfinite, 1)
+    }
+
     func testChunksAreClusterAlignedAndCoverTheRange() throws {
         let tree = try ROOTFile(path: Fixtures.path("rootio/types-zlib.root")).tree("t")   // baskets of 7, 5, 9 entries
         let branches = tree.allBranches.filter { tree.interpretation(of: $0).codec != nil }

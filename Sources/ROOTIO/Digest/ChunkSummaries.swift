@@ -16,19 +16,29 @@ final class ChunkSummaries {
         self.threads = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
     }
 
-    /// Adds the next chunk: `columns[i]` is the chunk of the column at `paths[i]`.
+    /// Adds the next chunk: `columns[i]` is the chunk of the column at `paths[i]`. One job per distinct path
+    /// (a damaged file can name two branches alike: their chunks then go to one record, one after the other).
     func add(_ columns: [Column], paths: [String]) {
-        var batch = paths.map { summaries.removeValue(forKey: $0)! }
+        var jobs: [(path: String, columns: [Int])] = []
+        var job: [String: Int] = [:]
+        for (i, path) in paths.enumerated() where summaries[path] != nil || job[path] != nil {
+            if let j = job[path] { jobs[j].columns.append(i); continue }
+            job[path] = jobs.count
+            jobs.append((path, [i]))
+        }
+        var batch = jobs.compactMap { summaries.removeValue(forKey: $0.path) }
         let workers = max(1, min(threads, batch.count))
         batch.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             let counter = JobCounter(out.count)
             let work = { (_: Int) in
-                while let i = counter.take() { out[i].add(columns[i]) }
+                while let j = counter.take() {
+                    for i in jobs[j].columns { out[j].add(columns[i]) }
+                }
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
-        for (path, s) in zip(paths, batch) { summaries[path] = s }
+        for (j, s) in zip(jobs, batch) { summaries[j.path] = s }
     }
 
     /// The records.
