@@ -42,7 +42,7 @@ CLI=$(swift build -c release ${BUILD_FLAGS:-} --show-bin-path)/conservattack
 # glibc's adaptive mmap threshold (which treats many small and few large blocks differently).
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296
 # The uproot anchor runs as users run it, without those settings (until 2026-12-07 it inherited them, which
-# takes 2-47 % off uproot's time, most on the uncompressed file); the same read with them is measured too and
+# takes 1-47 % off uproot's time, most on the uncompressed file); the same read with them is measured too and
 # shown as "tuned".
 uproot_as_users() { env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ "$PY" bench/uproot_read.py "$1" --runs "$RUNS"; }
 
