@@ -1,6 +1,4 @@
 import Columnar
-import Dispatch
-import Foundation
 
 /// The `BranchSummary` records of a digest, fed chunk by chunk. A chunk's columns are folded in parallel,
 /// one column per job on the digest's threads (folding them one after another took a third of the wall time
@@ -13,7 +11,7 @@ final class ChunkSummaries {
     /// One empty record per path; `threads`: the digest's decoding threads (0: one per core).
     init(_ dtypes: [(path: String, dtype: DType)], threads: Int) {
         summaries = Dictionary(dtypes.map { ($0.path, BranchSummary(dtype: $0.dtype)) }, uniquingKeysWith: { a, _ in a })
-        self.threads = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        self.threads = threads
     }
 
     /// Adds the next chunk: `columns[i]` is the chunk of the column at `paths[i]`. One job per distinct path
@@ -27,16 +25,11 @@ final class ChunkSummaries {
             jobs.append((path, [i]))
         }
         var batch = jobs.compactMap { summaries.removeValue(forKey: $0.path) }
-        let workers = max(1, min(threads, batch.count))
         batch.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
-            let counter = JobCounter(out.count)
-            let work = { (_: Int) in
-                while let j = counter.take() {
-                    for i in jobs[j].columns { out[j].add(columns[i]) }
-                }
+            _ = JobCounter.run(out.count, threads: threads, workerState: {}) { j, _ in
+                for i in jobs[j].columns { out[j].add(columns[i]) }
             }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
         for (j, s) in zip(jobs, batch) { summaries[j.path] = s }
     }

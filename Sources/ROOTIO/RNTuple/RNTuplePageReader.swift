@@ -84,19 +84,8 @@ struct RNTuplePageReader {
     }
 
     func run(_ jobs: [RNTuplePageJob], outputs: [RNTupleOutputBuffer]) throws {
-        guard !jobs.isEmpty else { return }
-        let workers = Swift.max(1, Swift.min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, jobs.count))
-        var failures = [Error?](repeating: nil, count: jobs.count)
-        failures.withUnsafeMutableBufferPointer { failed in
-            let out = failed
-            let counter = JobCounter(jobs.count)
-            let work = { (_: Int) in
-                let scratch = Scratch()
-                while let j = counter.take() {
-                    do { try self.execute(jobs[j], outputs[jobs[j].output], scratch) } catch { out[j] = error }
-                }
-            }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        let failures = JobCounter.run(jobs.count, threads: threads, workerState: { Scratch() }) { j, scratch in
+            try execute(jobs[j], outputs[jobs[j].output], scratch)
         }
         if let e = failures.first(where: { $0 != nil }) { throw e! }
     }

@@ -289,22 +289,7 @@ struct BranchReader {
     /// Runs jobs `0..<count` on up to `threads` workers (0: one per core), each worker with its own scratch
     /// buffers; returns each job's error, nil for those that succeeded.
     func runJobs(_ count: Int, _ body: (Int, Scratch) throws -> Void) -> [Error?] {
-        var failures = [Error?](repeating: nil, count: count)
-        let workers = max(1, min(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, count))
-        withoutActuallyEscaping(body) { body in
-            failures.withUnsafeMutableBufferPointer { buffer in
-                let out = buffer
-                let counter = JobCounter(count)
-                let work = { (_: Int) in
-                    let scratch = Scratch()
-                    while let j = counter.take() {
-                        do { try body(j, scratch) } catch { out[j] = error }
-                    }
-                }
-                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-            }
-        }
-        return failures
+        JobCounter.run(count, threads: threads, workerState: { Scratch() }, body)
     }
 
     /// The general path for one basket: payload, regenerated offsets if needed, typed piece.

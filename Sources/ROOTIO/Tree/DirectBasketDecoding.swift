@@ -146,19 +146,3 @@ extension BranchReader {
         if layout.dtype == .bool { BulkBytes.normaliseBools(dst) }
     }
 }
-
-/// Hands out job numbers 0, 1, 2, ... to worker threads (dynamic scheduling: fast workers take more).
-final class JobCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private let limit: Int
-
-    init(_ limit: Int) { self.limit = limit }
-
-    func take() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < limit else { return nil }
-        next += 1
-        return next - 1
-    }
-}
