@@ -104,10 +104,12 @@ public enum Validator {
             scoreSummary = try scoreRegions(s, input: input, regions: regions, options: options, warnings: &warnings)
             fooling = foolingRatio(s)
         }
-        let blindedRegions = Set(regions.filter(\.blinded).map(\.name))
+        let blindedNames = regions.filter(\.blinded).map(\.name)
+        let blindedRegions = Set(blindedNames)
         let allPerturbation = checks.filter { $0.comparison == .nominalVsPerturbed }
         let perturbation = allPerturbation.filter { !blindedRegions.contains($0.region) }
         let blinded = allPerturbation.filter { blindedRegions.contains($0.region) }
+        let blindedNoticed = blinded.filter(\.noticed).count
         let validated = correlations.filter { !blindedRegions.contains($0.region) }
         let noticed = perturbation.filter(\.noticed).count
         let shifts = scoreSummary?.regions.compactMap { $0.relativeYieldShift.map(abs) } ?? []
@@ -121,9 +123,8 @@ public enum Validator {
         let corrNoticed = validated.filter(\.noticed).count
         verdict += corrNoticed == 0 ? "; correlations stayed within tolerance" : "; correlations changed beyond tolerance in \(corrNoticed) region(s)"
         if !blindedRegions.isEmpty {
-            let names = regions.filter(\.blinded).map(\.name).joined(separator: ", ")
-            verdict += "; in the blinded region \(names), which data cannot check before unblinding, "
-                + "\(blinded.filter(\.noticed).count) of \(blinded.count) checks differ"
+            verdict += "; in the blinded region \(blindedNames.joined(separator: ", ")), which data cannot check before unblinding, "
+                + "\(blindedNoticed) of \(blinded.count) checks differ"
         }
         if let m = shifts.max() { verdict += String(format: "; the classifier yield above the working point moved by up to %.1f%%", m * 100) }
         verdict += "."
@@ -133,7 +134,7 @@ public enum Validator {
             minPValue: pvals.min(), maxJSD: perturbation.filter { $0.test == .jsd }.map(\.statistic).max(),
             maxCorrelationChange: validated.map(\.relativeChange).max(), maxRelativeYieldShift: shifts.max(), verdict: verdict,
             blindedChecks: blindedRegions.isEmpty ? nil : blinded.count,
-            blindedNoticed: blindedRegions.isEmpty ? nil : blinded.filter(\.noticed).count)
+            blindedNoticed: blindedRegions.isEmpty ? nil : blindedNoticed)
         let settings = ValidationReport.Settings(bins: options.bins, alpha: options.alpha, jsdThreshold: options.jsdThreshold,
                                                  jsdStatisticalFloor: options.jsdStatisticalFloor, jsdBase: options.jsdBase, correlationThreshold: options.correlationThreshold,
                                                  workingPoint: input.scores?.workingPoint)
